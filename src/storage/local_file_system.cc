@@ -1,0 +1,211 @@
+// The local disk, through POSIX calls (positional reads need no shared file offset, so one
+// open file serves many reader threads).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include "storage/file_system.h"
+
+namespace stedi {
+namespace {
+
+Status ErrnoStatus(const std::string& path, std::string_view what, int err) {
+  std::string msg = path + ": " + std::string(what) + ": " + std::strerror(err);
+  if (err == ENOENT) return Status::NotFound(msg);
+  return Status::IOError(msg);
+}
+
+Status ErrorCodeStatus(const std::string& path, std::string_view what, const std::error_code& ec) {
+  return ErrnoStatus(path, what, ec.value());
+}
+
+class LocalReadFile final : public RandomAccessFile {
+ public:
+  LocalReadFile(std::string path, int fd, uint64_t size)
+      : path_(std::move(path)), fd_(fd), size_(size) {}
+  ~LocalReadFile() override { ::close(fd_); }
+
+  uint64_t size() const override { return size_; }
+  const std::string& path() const override { return path_; }
+
+  Result<size_t> ReadAt(uint64_t offset, size_t n, char* out) const override {
+    size_t done = 0;
+    while (done < n) {
+      ssize_t r = ::pread(fd_, out + done, n - done, static_cast<off_t>(offset + done));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoStatus(path_, "read at offset " + std::to_string(offset + done), errno);
+      }
+      if (r == 0) break;
+      done += static_cast<size_t>(r);
+    }
+    return done;
+  }
+
+ private:
+  std::string path_;
+  int fd_;
+  uint64_t size_;
+};
+
+std::string TempNameFor(const std::string& path) {
+  static std::atomic<uint64_t> counter{0};
+  return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
+class LocalWriteFile final : public WritableFile {
+ public:
+  LocalWriteFile(std::string path, std::string temp, int fd)
+      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
+  ~LocalWriteFile() override {
+    if (fd_ >= 0) {
+      ::close(fd_);
+      ::unlink(temp_.c_str());
+    }
+  }
+
+  const std::string& path() const override { return path_; }
+  uint64_t position() const override { return position_; }
+
+  Status Append(std::string_view data) override {
+    if (fd_ < 0) return Status::Internal(path_ + ": append after close");
+    const char* p = data.data();
+    size_t left = data.size();
+    while (left > 0) {
+      ssize_t w = ::write(fd_, p, left);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoStatus(path_, "write", errno);
+      }
+      p += w;
+      left -= static_cast<size_t>(w);
+    }
+    position_ += data.size();
+    return Status::OK();
+  }
+
+  Status Close() override {
+    if (fd_ < 0) return Status::OK();
+    // Data must be on disk before the rename makes it visible, or a crash could publish a
+    // file with holes.
+    if (::fdatasync(fd_) != 0) return ErrnoStatus(path_, "sync", errno);
+    if (::close(fd_) != 0) {
+      fd_ = -1;
+      return ErrnoStatus(path_, "close", errno);
+    }
+    fd_ = -1;
+    if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+      int err = errno;
+      ::unlink(temp_.c_str());
+      return ErrnoStatus(path_, "rename into place", err);
+    }
+    return Status::OK();
+  }
+
+ private:
+  std::string path_;
+  std::string temp_;
+  int fd_;
+  uint64_t position_ = 0;
+};
+
+class LocalFileSystem final : public FileSystem {
+ public:
+  Result<std::unique_ptr<RandomAccessFile>> OpenForRead(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus(path, "open", errno);
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      int err = errno;
+      ::close(fd);
+      return ErrnoStatus(path, "stat", err);
+    }
+    if (S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      return Status::IOError(path + ": is a folder, not a file");
+    }
+    return std::unique_ptr<RandomAccessFile>(
+        new LocalReadFile(path, fd, static_cast<uint64_t>(st.st_size)));
+  }
+
+  Result<std::unique_ptr<WritableFile>> OpenForWrite(const std::string& path) override {
+    std::string_view dir = DirName(path);
+    if (!dir.empty()) STEDI_RETURN_NOT_OK(CreateDirs(std::string(dir)));
+    std::string temp = TempNameFor(path);
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return ErrnoStatus(path, "create", errno);
+    return std::unique_ptr<WritableFile>(new LocalWriteFile(path, std::move(temp), fd));
+  }
+
+  Result<std::vector<FileInfo>> List(const std::string& dir) override {
+    std::error_code ec;
+    std::filesystem::directory_iterator it(dir, ec);
+    if (ec) return ErrorCodeStatus(dir, "list", ec);
+    std::vector<FileInfo> out;
+    for (const auto& entry : it) {
+      FileInfo info;
+      info.path = JoinPath(dir, entry.path().filename().string());
+      info.is_dir = entry.is_directory(ec);
+      if (!info.is_dir) info.size = entry.file_size(ec);
+      if (ec) return ErrorCodeStatus(info.path, "stat", ec);
+      out.push_back(std::move(info));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
+    return out;
+  }
+
+  Result<FileInfo> Stat(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return ErrnoStatus(path, "stat", errno);
+    return FileInfo{path, static_cast<uint64_t>(st.st_size), S_ISDIR(st.st_mode)};
+  }
+
+  Result<bool> Exists(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0) return true;
+    if (errno == ENOENT || errno == ENOTDIR) return false;
+    return ErrnoStatus(path, "stat", errno);
+  }
+
+  Status CreateDirs(const std::string& dir) override {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return ErrorCodeStatus(dir, "create folder", ec);
+    return Status::OK();
+  }
+
+  Status DeleteFile(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus(path, "delete", errno);
+    return Status::OK();
+  }
+
+  Status DeleteDirRecursive(const std::string& dir) override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    if (ec) return ErrorCodeStatus(dir, "delete folder", ec);
+    return Status::OK();
+  }
+
+  Status Rename(const std::string& from, const std::string& to) override {
+    std::string_view dir = DirName(to);
+    if (!dir.empty()) STEDI_RETURN_NOT_OK(CreateDirs(std::string(dir)));
+    if (::rename(from.c_str(), to.c_str()) != 0) {
+      return ErrnoStatus(from, "rename to " + to, errno);
+    }
+    return Status::OK();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<FileSystem> NewLocalFileSystem() { return std::make_unique<LocalFileSystem>(); }
+
+}  // namespace stedi
