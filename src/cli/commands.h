@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "status/status.h"
+
+namespace stedi {
+
+/// Exit codes shared by every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitQuarantined = 1;  ///< ingest kept going but quarantined fragments.
+
+/// Prints STATUS to stderr and returns its exit code (2 user error, 3 data/I/O, 4 internal).
+int ReportFailure(const Status& status);
+
+struct GenerateArgs {
+  std::string out;
+  int64_t customers = 1000;
+  uint64_t seed = 42;
+};
+int RunGenerateCommand(const GenerateArgs& args);
+
+struct IngestArgs {
+  std::string lake;
+  std::optional<std::string> database;
+  std::string source;
+  size_t threads = 0;
+};
+int RunIngestCommand(const IngestArgs& args);
+
+struct TablesArgs {
+  std::string lake;
+  std::string format = "table";
+};
+int RunTablesCommand(const TablesArgs& args);
+
+struct DescribeArgs {
+  std::string lake;
+  std::string table;
+  std::string format = "table";
+};
+int RunDescribeCommand(const DescribeArgs& args);
+
+}  // namespace stedi

@@ -1,0 +1,23 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "generator/landing_generator.h"
+#include "storage/file_system.h"
+
+namespace stedi {
+
+int RunGenerateCommand(const GenerateArgs& args) {
+  auto fs = NewLocalFileSystem();
+  GeneratorOptions options;
+  options.customers = args.customers;
+  options.seed = args.seed;
+  GeneratorSummary summary;
+  Status s = GenerateLanding(*fs, args.out, options, &summary);
+  if (!s.ok()) return ReportFailure(s);
+  std::cout << "generated " << summary.customers << " customers, " << summary.accelerometer
+            << " accelerometer readings, " << summary.step_trainer << " step-trainer readings in "
+            << summary.files.size() << " files under " << args.out << "\n";
+  return kExitOk;
+}
+
+}  // namespace stedi

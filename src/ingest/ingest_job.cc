@@ -1,0 +1,298 @@
+#include "ingest/ingest_job.h"
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <random>
+
+#include "catalog/catalog.h"
+#include "columnar/batch.h"
+#include "concurrency/thread_pool.h"
+#include "formats/json/landing_json_reader.h"
+#include "formats/parquet/file_writer.h"
+#include "ingest/landing_sources.h"
+#include "storage/checksum.h"
+#include "storage/lake_layout.h"
+
+namespace stedi {
+namespace {
+
+// One raw file found in the source folder.
+struct FileTask {
+  size_t source_index;
+  std::string name;  // relative to the source's landing folder
+  std::string path;  // absolute
+};
+
+// What processing one file produced; merged into the commit afterwards.
+struct FileOutcome {
+  bool skipped = false;        // already ingested with the same checksum
+  std::string error;           // set when the file cannot be ingested at all
+  SourceFile source_file;
+  std::optional<DataFile> data_file;
+  std::vector<json::QuarantinedFragment> fragments;
+  json::LandingFileStats stats;
+};
+
+// Returns a name unique to this ingest, so data files of concurrent or crashed runs never collide.
+std::string NewRunId() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+  std::random_device rd;
+  char suffix[16];
+  std::snprintf(suffix, sizeof(suffix), "%08x", rd());
+  return std::string(stamp) + "-" + suffix;
+}
+
+bool LooksLikeLandingFile(std::string_view name) {
+  std::string_view base = BaseName(name);
+  return !base.empty() && base.front() != '.' && base.find(".tmp-") == std::string_view::npos;
+}
+
+Result<std::vector<FileTask>> DiscoverFiles(FileSystem& fs, const std::string& source_dir) {
+  std::vector<FileTask> tasks;
+  bool any_folder = false;
+  const auto& sources = LandingSources();
+  for (size_t s = 0; s < sources.size(); ++s) {
+    std::string folder = JoinPath(JoinPath(source_dir, sources[s].name), "landing");
+    auto listed = fs.ListRecursive(folder);
+    if (!listed.ok()) {
+      if (listed.status().IsNotFound()) continue;
+      return listed.status();
+    }
+    any_folder = true;
+    for (const FileInfo& f : *listed) {
+      std::string name = f.path.substr(folder.size() + 1);
+      if (LooksLikeLandingFile(name)) tasks.push_back({s, std::move(name), f.path});
+    }
+  }
+  if (!any_folder) {
+    return Status::NotFound(source_dir +
+                            ": no landing folder found (expected customer/landing, "
+                            "accelerometer/landing or step_trainer/landing)");
+  }
+  return tasks;
+}
+
+// Copies SRC to DST byte for byte and returns its SHA-256. DST appears only when KEEP returns
+// true for the checksum, so a skipped file leaves nothing behind.
+Result<std::string> CopyAndHash(FileSystem& fs, const RandomAccessFile& src, const std::string& dst,
+                                const std::function<bool(const std::string&)>& keep) {
+  STEDI_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(dst));
+  Sha256 hash;
+  std::string buffer(4 << 20, '\0');
+  uint64_t offset = 0;
+  while (offset < src.size()) {
+    STEDI_ASSIGN_OR_RETURN(size_t n, src.ReadAt(offset, buffer.size(), buffer.data()));
+    if (n == 0) return Status::IOError(src.path() + ": file shrank while being read");
+    std::string_view chunk(buffer.data(), n);
+    hash.Update(chunk);
+    STEDI_RETURN_NOT_OK(out->Append(chunk));
+    offset += n;
+  }
+  std::string digest = hash.Finish();
+  if (keep(digest)) STEDI_RETURN_NOT_OK(out->Close());
+  return digest;
+}
+
+class IngestRun {
+ public:
+  IngestRun(FileSystem& fs, const IngestOptions& options, Catalog& catalog)
+      : fs_(fs), options_(options), catalog_(catalog), layout_(options.lake_dir),
+        run_id_(NewRunId()) {}
+
+  Result<IngestReport> Run() {
+    STEDI_ASSIGN_OR_RETURN(std::vector<FileTask> tasks, DiscoverFiles(fs_, options_.source_dir));
+    const auto& sources = LandingSources();
+    // Read the catalog once up front: workers never touch it.
+    for (const LandingSource& source : sources) {
+      STEDI_ASSIGN_OR_RETURN(auto known, catalog_.ListSourceFiles(source.name));
+      for (SourceFile& f : known) known_[{std::string(source.name), f.name}] = f.sha256;
+    }
+    std::vector<FileOutcome> outcomes(tasks.size());
+    size_t threads = options_.threads ? options_.threads : DefaultParallelism();
+    STEDI_RETURN_NOT_OK(ParallelFor(tasks.size(), threads, [&](size_t i) {
+      return IngestFile(tasks[i], i, &outcomes[i]);
+    }));
+    return Commit(tasks, outcomes);
+  }
+
+ private:
+  Status IngestFile(const FileTask& task, size_t index, FileOutcome* out) {
+    const LandingSource& source = LandingSources()[task.source_index];
+    STEDI_ASSIGN_OR_RETURN(auto file, fs_.OpenForRead(task.path));
+    auto previous = known_.find({std::string(source.name), task.name});
+    std::string raw_relative = JoinPath(LakeLayout::RawFolder(source.name), task.name);
+    STEDI_ASSIGN_OR_RETURN(
+        std::string sha,
+        CopyAndHash(fs_, *file, layout_.Resolve(raw_relative), [&](const std::string& digest) {
+          return previous == known_.end();
+        }));
+    if (previous != known_.end()) {
+      if (previous->second == sha) {
+        out->skipped = true;
+      } else {
+        out->error = task.path +
+                     ": already ingested under this name with different content (SHA-256 " +
+                     previous->second.substr(0, 12) + "… then, " + sha.substr(0, 12) +
+                     "… now); rename the file to ingest it as new data";
+      }
+      return Status::OK();
+    }
+
+    std::string table_folder = LakeLayout::TableFolder(source.name, "landing", source.table);
+    std::string data_relative = JoinPath(
+        table_folder, "data/" + run_id_ + "-" + std::to_string(index) + ".parquet");
+    std::unique_ptr<parquet::FileWriter> writer;
+    json::LandingJsonReader reader(source.schema);
+    auto on_batch = [&](Batch batch) -> Status {
+      if (batch.num_rows() == 0) return Status::OK();
+      if (!writer) {
+        STEDI_ASSIGN_OR_RETURN(auto sink, fs_.OpenForWrite(layout_.Resolve(data_relative)));
+        STEDI_ASSIGN_OR_RETURN(writer, parquet::FileWriter::Open(std::move(sink), source.schema,
+                                                                 parquet::WriterOptions{}));
+      }
+      return writer->Write(batch);
+    };
+    auto on_fragment = [&](json::QuarantinedFragment fragment) -> Status {
+      out->fragments.push_back(std::move(fragment));
+      return Status::OK();
+    };
+    STEDI_RETURN_NOT_OK(reader.ReadFile(*file, on_batch, on_fragment, &out->stats));
+    if (writer) {
+      STEDI_ASSIGN_OR_RETURN(parquet::FileSummary summary, writer->Close());
+      out->data_file = DataFile{data_relative, summary.num_rows,
+                                static_cast<uint64_t>(summary.file_bytes)};
+    }
+    SourceFile& sf = out->source_file;
+    sf.source = std::string(source.name);
+    sf.name = task.name;
+    sf.sha256 = sha;
+    sf.bytes = file->size();
+    sf.landed_path = raw_relative;
+    sf.records = static_cast<int64_t>(out->stats.records);
+    sf.quarantined = static_cast<int64_t>(out->stats.fragments_quarantined);
+    sf.unconvertible_fields = static_cast<int64_t>(out->stats.unconvertible_fields);
+    return Status::OK();
+  }
+
+  Result<std::optional<DataFile>> WriteQuarantine(const std::vector<FileTask>& tasks,
+                                                  const std::vector<FileOutcome>& outcomes) {
+    auto schema = QuarantineSchema();
+    BatchBuilder builder(schema);
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      for (const json::QuarantinedFragment& f : outcomes[i].fragments) {
+        builder.column(0).AppendString(LandingSources()[tasks[i].source_index].name);
+        builder.column(1).AppendString(tasks[i].name);
+        builder.column(2).AppendInt64(static_cast<int64_t>(f.offset));
+        builder.column(3).AppendString(f.reason);
+        builder.column(4).AppendString(f.raw);
+      }
+    }
+    if (builder.num_rows() == 0) return std::optional<DataFile>();
+    std::string relative = JoinPath(LakeLayout::TableFolder("", "", kQuarantineTable),
+                                    "data/" + run_id_ + ".parquet");
+    STEDI_ASSIGN_OR_RETURN(auto sink, fs_.OpenForWrite(layout_.Resolve(relative)));
+    STEDI_ASSIGN_OR_RETURN(auto writer,
+                           parquet::FileWriter::Open(std::move(sink), schema, parquet::WriterOptions{}));
+    STEDI_RETURN_NOT_OK(writer->Write(builder.Finish()));
+    STEDI_ASSIGN_OR_RETURN(parquet::FileSummary summary, writer->Close());
+    return std::optional<DataFile>(
+        DataFile{relative, summary.num_rows, static_cast<uint64_t>(summary.file_bytes)});
+  }
+
+  Result<IngestReport> Commit(const std::vector<FileTask>& tasks,
+                              std::vector<FileOutcome>& outcomes) {
+    const auto& sources = LandingSources();
+    IngestReport report;
+    report.database = catalog_.database();
+    CommitRequest request;
+    for (const LandingSource& source : sources) {
+      SourceIngestReport r;
+      r.source = std::string(source.name);
+      r.table = std::string(source.table);
+      report.sources.push_back(r);
+      TableChange change;
+      change.table = std::string(source.table);
+      change.zone = Zone::kLanding;
+      change.location = LakeLayout::TableFolder(source.name, "landing", source.table);
+      change.schema = *source.schema;
+      change.mode = TableChange::Mode::kAppend;
+      request.tables.push_back(std::move(change));
+    }
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      FileOutcome& o = outcomes[i];
+      SourceIngestReport& r = report.sources[tasks[i].source_index];
+      ++r.files_found;
+      if (o.skipped) {
+        ++r.files_already_ingested;
+        continue;
+      }
+      if (!o.error.empty()) {
+        r.file_errors.push_back(o.error);
+        continue;
+      }
+      ++r.files_ingested;
+      r.records += static_cast<int64_t>(o.stats.records);
+      r.fragments_quarantined += static_cast<int64_t>(o.stats.fragments_quarantined);
+      r.records_with_unconvertible_fields +=
+          static_cast<int64_t>(o.stats.records_with_unconvertible_fields);
+      r.unconvertible_fields += static_cast<int64_t>(o.stats.unconvertible_fields);
+      r.records_with_repaired_utf8 += static_cast<int64_t>(o.stats.records_with_repaired_utf8);
+      if (o.data_file) request.tables[tasks[i].source_index].files.push_back(*o.data_file);
+      for (const json::FieldSighting& f : o.stats.fields) {
+        request.observations.push_back(FieldObservation{o.source_file.source, o.source_file.name,
+                                                        f.name, json::JsonKindsToString(f.kinds),
+                                                        static_cast<int64_t>(f.present),
+                                                        static_cast<int64_t>(f.nulls)});
+      }
+      request.source_files.push_back(std::move(o.source_file));
+    }
+    TableChange quarantine;
+    quarantine.table = std::string(kQuarantineTable);
+    quarantine.zone = Zone::kLanding;
+    quarantine.location = LakeLayout::TableFolder("", "", kQuarantineTable);
+    quarantine.schema = *QuarantineSchema();
+    quarantine.mode = TableChange::Mode::kAppend;
+    STEDI_ASSIGN_OR_RETURN(auto quarantine_file, WriteQuarantine(tasks, outcomes));
+    if (quarantine_file) quarantine.files.push_back(*quarantine_file);
+    request.tables.push_back(std::move(quarantine));
+    STEDI_RETURN_NOT_OK(catalog_.Commit(request));
+    return report;
+  }
+
+  FileSystem& fs_;
+  const IngestOptions& options_;
+  Catalog& catalog_;
+  LakeLayout layout_;
+  std::string run_id_;
+  std::map<std::pair<std::string, std::string>, std::string> known_;  // (source, name) → sha
+};
+
+}  // namespace
+
+int64_t IngestReport::fragments_quarantined() const {
+  int64_t n = 0;
+  for (const auto& s : sources) n += s.fragments_quarantined;
+  return n;
+}
+
+int64_t IngestReport::file_errors() const {
+  int64_t n = 0;
+  for (const auto& s : sources) n += static_cast<int64_t>(s.file_errors.size());
+  return n;
+}
+
+Result<IngestReport> RunIngest(FileSystem& fs, const IngestOptions& options) {
+  STEDI_RETURN_NOT_OK(fs.CreateDirs(options.lake_dir));
+  STEDI_ASSIGN_OR_RETURN(auto catalog, Catalog::Open(options.lake_dir, options.database));
+  IngestRun run(fs, options, *catalog);
+  return run.Run();
+}
+
+}  // namespace stedi
