@@ -16,7 +16,8 @@ int RunGenerateCommand(const GenerateArgs& args) {
   if (!s.ok()) return ReportFailure(s);
   std::cout << "generated " << summary.customers << " customers, " << summary.accelerometer
             << " accelerometer readings, " << summary.step_trainer << " step-trainer readings in "
-            << summary.files.size() << " files under " << args.out << "\n";
+            << summary.files.size() - 1 << " landing files under " << args.out
+            << " (expected row counts per policy in expected.json)\n";
   return kExitOk;
 }
 

@@ -130,7 +130,7 @@ class IngestRun {
     std::string raw_relative = JoinPath(LakeLayout::RawFolder(source.name), task.name);
     STEDI_ASSIGN_OR_RETURN(
         std::string sha,
-        CopyAndHash(fs_, *file, layout_.Resolve(raw_relative), [&](const std::string& digest) {
+        CopyAndHash(fs_, *file, layout_.Resolve(raw_relative), [&](const std::string& /*digest*/) {
           return previous == known_.end();
         }));
     if (previous != known_.end()) {

@@ -48,7 +48,7 @@ class [[nodiscard]] Result {
 #define STEDI_ASSIGN_OR_RETURN_IMPL(tmp, lhs, rexpr) \
   auto tmp = (rexpr);                                \
   if (!tmp.ok()) return tmp.status();                \
-  lhs = std::move(tmp).value()
+  lhs = std::move(tmp).value()  // NOLINT(bugprone-macro-parentheses): lhs may be a declaration
 
 /// Evaluates REXPR (a Result); returns its Status when not OK, else assigns its value to LHS,
 /// which may be a declaration (`auto x`).

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/catalog_entries.h"
+#include "catalog/crawler_findings.h"
+#include "status/result.h"
+
+namespace stedi {
+
+class SqliteConnection;
+
+/// The lake's catalog: the SQLite file DIR/catalog.db. It records the lake's database name,
+/// every table (zone, location, schema, data files, row count, version), the raw landing files
+/// already ingested (name + SHA-256) and what a crawler found in them. The same file is also
+/// Iceberg's JDBC catalog (tables iceberg_tables and iceberg_namespace_properties, catalog
+/// name "stedi", one namespace named after the database). See docs/catalog.md.
+///
+/// Thread-safety: every method locks an internal mutex, so one Catalog may be shared by
+/// threads (calls run one at a time). Several Catalogs, in one process or many, may open the
+/// same lake: readers see committed states only, and writers are serialised by SQLite's
+/// write lock (waiting up to 10 s for it) plus the compare-and-swap in TableChange.
+class Catalog {
+ public:
+  /// The database name of a lake created without one.
+  static constexpr std::string_view kDefaultDatabase = "stedi";
+
+  /// Opens LAKE_DIR/catalog.db, creating the folder, the file and its tables when missing,
+  /// and migrating an older catalog schema. A new lake takes the name DATABASE (default
+  /// "stedi"; lower-case letters, digits and '_', as Athena allows); for an existing lake a
+  /// given DATABASE must match the stored name (case-insensitively), else Invalid names both.
+  static Result<std::unique_ptr<Catalog>> Open(const std::string& lake_dir,
+                                               std::optional<std::string> database);
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  /// Returns the lake's database name (also its Iceberg namespace).
+  const std::string& database() const { return database_; }
+  const std::string& lake_dir() const { return lake_dir_; }
+
+  /// Returns every table, sorted by zone (landing, trusted, curated) then name.
+  Result<std::vector<TableEntry>> ListTables();
+  /// Returns table NAME (case-insensitive); NotFound names it and the database.
+  Result<TableEntry> GetTable(std::string_view name);
+
+  /// Returns the ingested landing file NAME of SOURCE, or nullopt when it was never ingested.
+  Result<std::optional<SourceFile>> FindSourceFile(std::string_view source, std::string_view name);
+  /// Returns every ingested landing file of SOURCE, in ingest order.
+  Result<std::vector<SourceFile>> ListSourceFiles(std::string_view source);
+
+  /// Applies REQUEST in one SQLite transaction: every table change, source file and
+  /// observation, or (on any error) none of them. Errors: Conflict when a table's version is
+  /// not the expected one or a source file is already recorded (a concurrent ingest won);
+  /// Invalid for a malformed request (duplicate data file, zone or location change, an append
+  /// that drops or retypes a column, observations of unknown files). An append of no files
+  /// that keeps the schema changes nothing (no version bump), so re-ingesting is a no-op.
+  Status Commit(const CommitRequest& request);
+
+  /// Returns what the crawler saw per file of SOURCE, in the order it was recorded.
+  Result<std::vector<FieldObservation>> Observations(std::string_view source);
+  /// Returns the crawler's view of SOURCE's fields over all its files (see crawler_findings.h).
+  Result<std::vector<FieldSummary>> SummarizeFields(std::string_view source);
+  /// Returns the schema drift between SOURCE's files (see crawler_findings.h).
+  Result<std::vector<DriftNote>> Drift(std::string_view source);
+
+ private:
+  Catalog(std::string lake_dir, std::unique_ptr<SqliteConnection> db, std::string database);
+
+  Result<std::vector<SourceFile>> ListSourceFilesLocked(std::string_view source);
+  Result<std::vector<FieldObservation>> ObservationsLocked(std::string_view source);
+  Result<std::vector<DataFile>> ListDataFilesLocked(std::string_view table);
+
+  std::mutex mutex_;
+  std::string lake_dir_;
+  std::unique_ptr<SqliteConnection> db_;
+  std::string database_;
+};
+
+}  // namespace stedi

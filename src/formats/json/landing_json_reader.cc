@@ -1,0 +1,958 @@
+#include "formats/json/landing_json_reader.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "formats/json/byte_stream.h"
+#include "formats/json/utf8_repair.h"
+
+namespace stedi::json {
+
+namespace od = simdjson::ondemand;
+using simdjson::error_code;
+
+std::string JsonKindsToString(uint32_t kinds) {
+  static constexpr std::pair<JsonKind, std::string_view> kNames[] = {
+      {JsonKind::kString, "string"}, {JsonKind::kInteger, "integer"},
+      {JsonKind::kFloat, "float"},   {JsonKind::kBoolean, "boolean"},
+      {JsonKind::kNull, "null"},     {JsonKind::kObject, "object"},
+      {JsonKind::kArray, "array"}};
+  std::string out;
+  for (const auto& [kind, name] : kNames) {
+    if ((kinds & static_cast<uint32_t>(kind)) == 0) continue;
+    if (!out.empty()) out += '|';
+    out += name;
+  }
+  return out;
+}
+
+namespace {
+
+constexpr uint32_t Bit(JsonKind k) { return static_cast<uint32_t>(k); }
+
+// Bytes inside a string that the framer must look at.
+constexpr auto kStringStop = [] {
+  std::array<bool, 256> t{};
+  t['"'] = t['\\'] = t['\n'] = t['{'] = true;
+  return t;
+}();
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+std::string_view TrimTrailingSpace(std::string_view s) {
+  while (!s.empty() && IsJsonSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Exposes bytes in memory as a file, so ReadBuffer shares ReadFile's code path (gzip included).
+class BufferFile final : public RandomAccessFile {
+ public:
+  BufferFile(std::string_view name, std::string_view bytes) : path_(name), bytes_(bytes) {}
+  uint64_t size() const override { return bytes_.size(); }
+  const std::string& path() const override { return path_; }
+  Result<size_t> ReadAt(uint64_t offset, size_t n, char* out) const override {
+    if (offset >= bytes_.size()) return size_t{0};
+    size_t take = std::min<uint64_t>(n, bytes_.size() - offset);
+    std::memcpy(out, bytes_.data() + offset, take);
+    return take;
+  }
+
+ private:
+  std::string path_;
+  std::string_view bytes_;
+};
+
+// How the framer ended a candidate value that starts with '{' or '['.
+enum class FrameOutcome {
+  kComplete,  // brackets balance at `end`
+  kBroken,    // cannot be a complete value; quarantine [start, resume)
+  kTooLarge,  // not complete within max_object_bytes
+  kNeedMore,  // the buffer ends before a decision; call again with more bytes
+};
+
+struct Frame {
+  explicit Frame(FrameOutcome o) : outcome(o) {}
+  FrameOutcome outcome;
+  size_t end = 0;                      // kComplete: one past the closing bracket
+  size_t restart = std::string::npos;  // kComplete: a `{"` seen inside a string, if any
+  size_t resume = 0;                   // kBroken: where scanning restarts
+  std::string reason;
+};
+
+// A value converted for one target column, held until the whole object parsed cleanly.
+struct Cell {
+  enum class State : uint8_t { kNull, kInt, kDouble, kBool, kString } state = State::kNull;
+  int64_t i = 0;
+  double d = 0;
+  std::string_view s;
+};
+
+// One key of the current object, counted in stats only when the object becomes a row.
+struct PendingKey {
+  std::string_view name;
+  uint32_t kind;
+};
+
+bool ParseExactInt64(std::string_view s, int64_t* out) {
+  if (s.empty()) return false;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && ptr == s.data() + s.size();
+}
+
+bool ParseDouble(std::string_view s, double* out) {
+  if (s.empty()) return false;
+  const char c = s.front();
+  if (!(c == '-' || c == '.' || (c >= '0' && c <= '9'))) return false;  // no "inf", "nan"
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(*out);
+}
+
+bool IntegralDoubleToInt64(double d, int64_t* out) {
+  // 2^63 is exactly representable; every double below it in magnitude that is integral fits.
+  if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) return false;
+  if (std::trunc(d) != d) return false;
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+
+// True when the document has no token left (3.0.1 has no document::at_end()).
+bool AtEnd(od::document& doc) {
+  const char* at = nullptr;
+  return doc.current_location().get(at) == simdjson::OUT_OF_BOUNDS;
+}
+
+bool IsFloatToken(std::string_view token) {
+  for (char c : token) {
+    if (c == '.' || c == 'e' || c == 'E') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+class LandingJsonReader::Impl {
+ public:
+  Impl(std::shared_ptr<const Schema> target, ReaderOptions options)
+      : schema_(std::move(target)), options_(options) {
+    if (options_.batch_rows == 0) options_.batch_rows = 1;
+    if (options_.chunk_bytes == 0) options_.chunk_bytes = 1;
+    if (options_.max_object_bytes == 0) options_.max_object_bytes = 1;
+    for (const Field& f : schema_->fields()) names_.push_back(f.name);
+    cells_.resize(names_.size());
+    cell_stamp_.assign(names_.size(), 0);
+  }
+
+  Status Read(const RandomAccessFile& file, const BatchCallback& on_batch,
+              const FragmentCallback& on_fragment, LandingFileStats* stats);
+
+ private:
+  // --- per-file driving ---
+  Status Process(size_t begin, bool eof, size_t* consumed);
+  Status EmitFragment(uint64_t offset, std::string reason, std::string_view raw);
+  Status FlushBatch();
+
+  // --- framing ---
+  Frame FrameValue(size_t start, bool eof);
+  Frame FrameOther(size_t start, bool eof);
+
+  // --- parsing one complete value ---
+  Status HandleComplete(size_t start, const Frame& frame, size_t* next);
+  Status ClassifyOther(size_t start, size_t end);
+  error_code ParseObject(const char* data, size_t len, size_t capacity, const char** error_at);
+  error_code ConvertValue(od::value& value, size_t column, uint32_t* kind);
+  error_code Validate(od::value& value, uint32_t* kind);
+  error_code ValidateNested(od::value& value, int depth);
+  void CommitRow();
+  size_t FindColumn(std::string_view key, size_t position);
+  void CountKey(std::string_view key, uint32_t kind, size_t position);
+
+  std::shared_ptr<const Schema> schema_;
+  ReaderOptions options_;
+  std::vector<std::string> names_;
+
+  // Per-read state.
+  const RandomAccessFile* file_ = nullptr;
+  const BatchCallback* on_batch_ = nullptr;
+  const FragmentCallback* on_fragment_ = nullptr;
+  LandingFileStats* stats_ = nullptr;
+  std::unique_ptr<BatchBuilder> builder_;
+  std::vector<char> buffer_;  // [0, length_) holds bytes of the stream from base_
+  size_t length_ = 0;
+  uint64_t base_ = 0;
+  std::vector<uint8_t> stack_;  // open brackets of the value being framed
+
+  // An over-long fragment being skipped up to the end of its line.
+  bool skipping_ = false;
+  uint64_t skip_offset_ = 0;
+  uint64_t skip_length_ = 0;
+  std::string skip_raw_;
+
+  simdjson::ondemand::parser parser_;
+  std::string scratch_;  // repaired or standalone copies, padded for simdjson
+
+  // Current object.
+  std::vector<Cell> cells_;
+  std::vector<uint64_t> cell_stamp_;  // == row_stamp_ when the column is set in this object
+  uint64_t row_stamp_ = 0;
+  std::vector<PendingKey> pending_keys_;
+  uint64_t row_unconvertible_ = 0;
+  // Column and sighting guesses per key position: objects usually list keys in one order.
+  std::vector<size_t> column_hint_;
+  std::vector<size_t> sighting_hint_;
+};
+
+LandingJsonReader::LandingJsonReader(std::shared_ptr<const Schema> target, ReaderOptions options)
+    : impl_(std::make_unique<Impl>(std::move(target), options)) {}
+LandingJsonReader::~LandingJsonReader() = default;
+
+Status LandingJsonReader::ReadFile(const RandomAccessFile& file, const BatchCallback& on_batch,
+                                   const FragmentCallback& on_fragment, LandingFileStats* stats) {
+  return impl_->Read(file, on_batch, on_fragment, stats);
+}
+
+Status LandingJsonReader::ReadBuffer(std::string_view name, std::string_view bytes,
+                                     const BatchCallback& on_batch,
+                                     const FragmentCallback& on_fragment, LandingFileStats* stats) {
+  BufferFile file(name, bytes);
+  return impl_->Read(file, on_batch, on_fragment, stats);
+}
+
+Status LandingJsonReader::Impl::Read(const RandomAccessFile& file, const BatchCallback& on_batch,
+                                     const FragmentCallback& on_fragment, LandingFileStats* stats) {
+  LandingFileStats local_stats;
+  file_ = &file;
+  on_batch_ = &on_batch;
+  on_fragment_ = &on_fragment;
+  stats_ = stats ? stats : &local_stats;
+  builder_ = std::make_unique<BatchBuilder>(schema_);
+  length_ = 0;
+  base_ = 0;
+  skipping_ = false;
+
+  STEDI_ASSIGN_OR_RETURN(std::unique_ptr<ByteStream> stream, OpenByteStream(file));
+  stats_->gzip = stream->gzip();
+
+  bool eof = false;
+  bool first = true;
+  while (true) {
+    const size_t want = options_.chunk_bytes;
+    if (buffer_.size() < length_ + want + simdjson::SIMDJSON_PADDING) {
+      buffer_.resize(length_ + want + simdjson::SIMDJSON_PADDING);
+    }
+    STEDI_ASSIGN_OR_RETURN(size_t got, stream->Read(buffer_.data() + length_, want));
+    if (got < want) eof = true;
+    length_ += got;
+    stats_->bytes += got;
+    size_t begin = 0;
+    if (first) {
+      // The byte order mark needs the first three bytes; wait for them.
+      if (length_ < 3 && !eof) continue;
+      first = false;
+      if (length_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) begin = 3;
+    }
+    size_t consumed = 0;
+    STEDI_RETURN_NOT_OK(Process(begin, eof, &consumed));
+    if (eof) break;
+    std::memmove(buffer_.data(), buffer_.data() + consumed, length_ - consumed);
+    length_ -= consumed;
+    base_ += consumed;
+  }
+  if (skipping_) {
+    STEDI_RETURN_NOT_OK(EmitFragment(skip_offset_,
+                                     "fragment larger than max_object_bytes (" +
+                                         std::to_string(options_.max_object_bytes) +
+                                         "): " + std::to_string(skip_length_) +
+                                         " bytes up to the end of its line; raw holds "
+                                         "only the first " +
+                                         std::to_string(skip_raw_.size()),
+                                     skip_raw_));
+    skipping_ = false;
+  }
+  STEDI_RETURN_NOT_OK(FlushBatch());
+  builder_.reset();
+  // Keep the buffer only when it is modest; a huge object should not pin memory.
+  if (buffer_.size() > (64u << 20)) std::vector<char>().swap(buffer_);
+  return Status::OK();
+}
+
+Status LandingJsonReader::Impl::EmitFragment(uint64_t offset, std::string reason,
+                                             std::string_view raw) {
+  ++stats_->fragments_quarantined;
+  Status st = (*on_fragment_)(QuarantinedFragment{offset, std::move(reason), std::string(raw)});
+  return st.WithContext(file_->path());
+}
+
+Status LandingJsonReader::Impl::FlushBatch() {
+  if (builder_->num_rows() == 0) return Status::OK();
+  Batch batch = builder_->Finish();
+  return (*on_batch_)(std::move(batch)).WithContext(file_->path());
+}
+
+// Walks the buffer from BEGIN, turning every complete value into a row or a fragment. Stops
+// at a value the buffer ends inside (unless EOF) and reports where it starts in *CONSUMED.
+Status LandingJsonReader::Impl::Process(size_t begin, bool eof, size_t* consumed) {
+  const char* buf = buffer_.data();
+  size_t pos = begin;
+  while (pos < length_) {
+    if (skipping_) {
+      const void* nl = std::memchr(buf + pos, '\n', length_ - pos);
+      size_t stop = nl ? static_cast<size_t>(static_cast<const char*>(nl) - buf) : length_;
+      skip_length_ += stop - pos;
+      pos = stop;
+      if (nl == nullptr) break;
+      skipping_ = false;
+      STEDI_RETURN_NOT_OK(EmitFragment(
+          skip_offset_,
+          "fragment larger than max_object_bytes (" + std::to_string(options_.max_object_bytes) +
+              "): " + std::to_string(skip_length_) +
+              " bytes up to the end of its line; raw holds only the first " +
+              std::to_string(skip_raw_.size()),
+          skip_raw_));
+      continue;
+    }
+    const char c = buf[pos];
+    if (IsJsonSpace(c)) {
+      ++pos;
+      continue;
+    }
+    Frame frame = (c == '{' || c == '[') ? FrameValue(pos, eof) : FrameOther(pos, eof);
+    switch (frame.outcome) {
+      case FrameOutcome::kNeedMore:
+        *consumed = pos;
+        return Status::OK();
+      case FrameOutcome::kComplete:
+        if (c == '{' || c == '[') {
+          STEDI_RETURN_NOT_OK(HandleComplete(pos, frame, &pos));
+        } else {
+          STEDI_RETURN_NOT_OK(ClassifyOther(pos, frame.end));
+          pos = frame.end;
+        }
+        break;
+      case FrameOutcome::kBroken:
+        STEDI_RETURN_NOT_OK(
+            EmitFragment(base_ + pos, std::move(frame.reason),
+                         TrimTrailingSpace(std::string_view(buf + pos, frame.resume - pos))));
+        pos = frame.resume;
+        break;
+      case FrameOutcome::kTooLarge:
+        skipping_ = true;
+        skip_offset_ = base_ + pos;
+        skip_raw_.assign(buf + pos, options_.max_object_bytes);
+        skip_length_ = options_.max_object_bytes;
+        pos += options_.max_object_bytes;
+        break;
+    }
+  }
+  *consumed = length_;
+  return Status::OK();
+}
+
+// Finds where the value starting with '{' or '[' at START ends, using only bracket and string
+// structure, and decides early when it cannot be one value. The recovery rules (documented in
+// docs/formats/landing-json.md) look for the start of the next object:
+//  - a '{' where JSON does not allow one (after a value instead of after ':' / '[' / ','), or a
+//    '{' opening a line inside an object, starts a new object: the current one was truncated;
+//  - a line ending inside a string means the value was truncated (JSON strings hold no raw
+//    newline); scanning resumes at the first `{"` seen inside a string (a glued object whose
+//    quotes were taken for the end of a string), else at the end of the line;
+//  - the end of the file inside the value truncates it the same way.
+Frame LandingJsonReader::Impl::FrameValue(size_t start, bool eof) {
+  const char* buf = buffer_.data();
+  const size_t max_end = start + options_.max_object_bytes;
+  const size_t limit = std::min(length_, max_end);
+  stack_.clear();
+  bool in_string = false;
+  bool line_start = false;
+  char prev = 0;  // last character outside strings that is not whitespace
+  size_t restart = std::string::npos;
+  auto broken = [&](size_t resume, std::string reason) {
+    Frame f(FrameOutcome::kBroken);
+    f.resume = std::min(restart, resume);
+    f.reason = std::move(reason);
+    return f;
+  };
+  const char* kind = buf[start] == '{' ? "object" : "array";
+  size_t i = start;
+  while (i < limit) {
+    if (in_string) {
+      // Most bytes of a string need no attention; skip them in a tight loop.
+      while (i < limit && !kStringStop[static_cast<uint8_t>(buf[i])]) ++i;
+      if (i >= limit) break;
+    }
+    const char c = buf[i];
+    if (in_string) {
+      if (c == '"') {
+        in_string = false;
+        prev = '"';
+      } else if (c == '\\') {
+        if (i + 1 >= limit) break;
+        ++i;
+      } else if (c == '\n') {
+        return broken(i, std::string("truncated ") + kind + ": a line ends inside a string");
+      } else if (c == '{' && restart == std::string::npos) {
+        if (i + 1 >= limit) break;
+        if (buf[i + 1] == '"') restart = i;
+      }
+      ++i;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        line_start = false;
+        break;
+      case '{':
+      case '[': {
+        if (!stack_.empty()) {
+          const bool in_object = stack_.back() == '{';
+          const bool value_expected = in_object ? prev == ':' : (prev == '[' || prev == ',');
+          if (c == '{' && (!value_expected || (line_start && in_object))) {
+            return broken(i, std::string("truncated ") + kind + ": a new object starts at byte " +
+                                 std::to_string(base_ + i));
+          }
+        }
+        stack_.push_back(static_cast<uint8_t>(c));
+        prev = c;
+        line_start = false;
+        break;
+      }
+      case '}':
+      case ']': {
+        const uint8_t open = c == '}' ? '{' : '[';
+        if (stack_.back() != open) {
+          return broken(i + 1, std::string("invalid JSON: '") + c + "' closes a '" +
+                                   static_cast<char>(stack_.back()) + "' at byte " +
+                                   std::to_string(base_ + i));
+        }
+        stack_.pop_back();
+        if (stack_.empty()) {
+          Frame f(FrameOutcome::kComplete);
+          f.end = i + 1;
+          f.restart = restart;
+          return f;
+        }
+        prev = c;
+        line_start = false;
+        break;
+      }
+      case '\n':
+        line_start = true;
+        break;
+      case ' ':
+      case '\t':
+      case '\r':
+        break;
+      default:
+        prev = c;
+        line_start = false;
+        break;
+    }
+    ++i;
+  }
+  // The scan stopped at LIMIT without an answer.
+  if (eof && limit == length_) {
+    return broken(length_, std::string("truncated ") + kind + " at end of file");
+  }
+  if (limit == max_end) return Frame(FrameOutcome::kTooLarge);
+  return Frame(FrameOutcome::kNeedMore);
+}
+
+// Frames bytes that cannot start an object or array: they run to the next '{' or '[' outside a
+// string, or to the end of the line.
+Frame LandingJsonReader::Impl::FrameOther(size_t start, bool eof) {
+  const char* buf = buffer_.data();
+  const size_t max_end = start + options_.max_object_bytes;
+  const size_t limit = std::min(length_, max_end);
+  size_t i = start;
+  bool in_string = false;
+  while (i < limit) {
+    const char c = buf[i];
+    if (in_string) {
+      if (c == '"') {
+        in_string = false;
+      } else if (c == '\\') {
+        if (i + 1 >= limit) break;
+        ++i;
+      } else if (c == '\n') {
+        in_string = false;
+        break;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[' || c == '\n') {
+      break;
+    }
+    ++i;
+  }
+  if (i < limit && !in_string) {
+    Frame f(FrameOutcome::kComplete);
+    f.end = i;
+    return f;
+  }
+  if (eof && limit == length_) {
+    Frame f(FrameOutcome::kComplete);
+    f.end = length_;
+    return f;
+  }
+  if (limit == max_end) return Frame(FrameOutcome::kTooLarge);
+  return Frame(FrameOutcome::kNeedMore);
+}
+
+// Names what non-object, non-array bytes are: a JSON scalar, or not JSON at all.
+Status LandingJsonReader::Impl::ClassifyOther(size_t start, size_t end) {
+  std::string_view raw = TrimTrailingSpace(std::string_view(buffer_.data() + start, end - start));
+  scratch_.assign(raw);
+  scratch_.append(simdjson::SIMDJSON_PADDING, ' ');
+  std::string reason;
+  od::document doc;
+  error_code err = parser_.iterate(scratch_.data(), raw.size(), scratch_.size()).get(doc);
+  od::json_type type{};
+  if (!err) err = doc.type().get(type);
+  if (!err) {
+    switch (type) {
+      case od::json_type::number: {
+        double d;
+        err = doc.get_double().get(d);
+        reason = "not an object: number";
+        break;
+      }
+      case od::json_type::string: {
+        std::string_view s;
+        err = doc.get_string().get(s);
+        reason = "not an object: string";
+        break;
+      }
+      case od::json_type::boolean: {
+        bool b;
+        err = doc.get_bool().get(b);
+        reason = "not an object: boolean";
+        break;
+      }
+      case od::json_type::null: {
+        bool is_null = false;
+        err = doc.is_null().get(is_null);
+        if (!err && !is_null) err = simdjson::N_ATOM_ERROR;
+        reason = "not an object: null";
+        break;
+      }
+      default:
+        err = simdjson::TAPE_ERROR;
+        break;
+    }
+    if (!err && !AtEnd(doc)) err = simdjson::TRAILING_CONTENT;
+  }
+  if (err) {
+    reason = std::string("invalid JSON: ") + simdjson::error_message(err) + " at byte " +
+             std::to_string(base_ + start);
+  }
+  return EmitFragment(base_ + start, std::move(reason), raw);
+}
+
+// Turns the complete value [START, FRAME.end) into a row, or quarantines it; sets *NEXT to where
+// scanning goes on.
+Status LandingJsonReader::Impl::HandleComplete(size_t start, const Frame& frame, size_t* next) {
+  const size_t end = frame.end;
+  *next = end;
+  const char* data = buffer_.data() + start;
+  const size_t len = end - start;
+  const size_t capacity = buffer_.size() - start;
+  if (data[0] == '[') {
+    od::document doc;
+    od::array array;
+    error_code err = parser_.iterate(data, len, capacity).get(doc);
+    if (!err) err = doc.get_array().get(array);
+    if (!err) {
+      od::value v;
+      // Walk the array so that invalid content is named as such.
+      for (auto element : array) {
+        if ((err = std::move(element).get(v))) break;
+        uint32_t kind;
+        if ((err = Validate(v, &kind))) break;
+      }
+    }
+    if (!err && !AtEnd(doc)) err = simdjson::TRAILING_CONTENT;
+    std::string reason = err ? std::string("invalid JSON: ") + simdjson::error_message(err) +
+                                   " at byte " + std::to_string(base_ + start)
+                             : std::string("not an object: array");
+    return EmitFragment(base_ + start, std::move(reason), std::string_view(data, len));
+  }
+
+  const char* error_at = nullptr;
+  error_code err = ParseObject(data, len, capacity, &error_at);
+  bool repaired = false;
+  if (err == simdjson::UTF8_ERROR) {
+    // simdjson refuses the whole document; repair only this object and parse the copy.
+    scratch_.clear();
+    AppendRepairedUtf8(std::string_view(data, len), &scratch_);
+    const size_t repaired_len = scratch_.size();
+    scratch_.append(simdjson::SIMDJSON_PADDING, ' ');
+    err = ParseObject(scratch_.data(), repaired_len, scratch_.size(), &error_at);
+    repaired = true;
+    error_at = nullptr;  // a position in the copy is not one in the file
+  }
+  if (err && frame.restart != std::string::npos) {
+    // A `{"` inside a string of an invalid value: most likely an object glued to a truncated
+    // one, whose quotes were read as the end of a string. Quarantine up to there, go on there.
+    *next = frame.restart;
+    return EmitFragment(
+        base_ + start,
+        "truncated object: a new object starts at byte " + std::to_string(base_ + frame.restart),
+        TrimTrailingSpace(std::string_view(data, frame.restart - start)));
+  }
+  if (err) {
+    uint64_t at = base_ + start;
+    if (error_at != nullptr && error_at >= data && error_at < data + len) {
+      at += static_cast<uint64_t>(error_at - data);
+    }
+    return EmitFragment(base_ + start,
+                        std::string("invalid JSON: ") + simdjson::error_message(err) + " at byte " +
+                            std::to_string(at),
+                        std::string_view(data, len));
+  }
+  if (repaired) ++stats_->records_with_repaired_utf8;
+  CommitRow();
+  if (builder_->num_rows() >= options_.batch_rows) return FlushBatch();
+  return Status::OK();
+}
+
+size_t LandingJsonReader::Impl::FindColumn(std::string_view key, size_t position) {
+  const size_t n = names_.size();
+  if (position < column_hint_.size()) {
+    const size_t hint = column_hint_[position];
+    if (hint < n && names_[hint] == key) return hint;
+  } else {
+    column_hint_.resize(position + 1, n);
+  }
+  size_t found = n;
+  for (size_t c = 0; c < n && found == n; ++c) {
+    if (names_[c] == key) found = c;
+  }
+  for (size_t c = 0; c < n && found == n; ++c) {
+    if (NamesEqual(names_[c], key)) found = c;
+  }
+  column_hint_[position] = found;
+  return found;
+}
+
+void LandingJsonReader::Impl::CountKey(std::string_view key, uint32_t kind, size_t position) {
+  std::vector<FieldSighting>& fields = stats_->fields;
+  size_t index = fields.size();
+  if (position < sighting_hint_.size() && sighting_hint_[position] < fields.size() &&
+      fields[sighting_hint_[position]].name == key) {
+    index = sighting_hint_[position];
+  } else {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].name == key) {
+        index = i;
+        break;
+      }
+    }
+    if (index == fields.size()) fields.push_back(FieldSighting{std::string(key)});
+    if (position >= sighting_hint_.size()) sighting_hint_.resize(position + 1);
+    sighting_hint_[position] = index;
+  }
+  FieldSighting& f = fields[index];
+  ++f.present;
+  if (kind == Bit(JsonKind::kNull)) ++f.nulls;
+  f.kinds |= kind;
+}
+
+error_code LandingJsonReader::Impl::ParseObject(const char* data, size_t len, size_t capacity,
+                                                const char** error_at) {
+  ++row_stamp_;
+  pending_keys_.clear();
+  row_unconvertible_ = 0;
+  od::document doc;
+  error_code err = parser_.iterate(data, len, capacity).get(doc);
+  if (err) return err;
+  od::object object;
+  if ((err = doc.get_object().get(object))) return err;
+  size_t position = 0;
+  for (auto field_result : object) {
+    od::field field;
+    std::string_view key;
+    if ((err = std::move(field_result).get(field)) || (err = field.unescaped_key().get(key))) break;
+    od::value value = field.value();
+    uint32_t kind = 0;
+    const size_t column = FindColumn(key, position);
+    if (column < names_.size() && cell_stamp_[column] != row_stamp_) {
+      cell_stamp_[column] = row_stamp_;
+      err = ConvertValue(value, column, &kind);
+    } else {
+      // Unknown key, or a repeat of a key already set in this object: the first one wins.
+      err = Validate(value, &kind);
+    }
+    if (err) break;
+    pending_keys_.push_back(PendingKey{key, kind});
+    ++position;
+  }
+  if (!err && !AtEnd(doc)) err = simdjson::TRAILING_CONTENT;
+  if (err) {
+    const char* at = nullptr;
+    if (!doc.current_location().get(at)) *error_at = at;
+  }
+  return err;
+}
+
+// Converts VALUE for target column COLUMN into cells_[COLUMN]; values that do not convert leave
+// the cell null and count as unconvertible. Returns an error only for invalid JSON.
+error_code LandingJsonReader::Impl::ConvertValue(od::value& value, size_t column, uint32_t* kind) {
+  Cell& cell = cells_[column];
+  cell.state = Cell::State::kNull;
+  const TypeId target = schema_->field(column).type;
+  od::json_type type;
+  error_code err = value.type().get(type);
+  if (err) return err;
+  bool converted = true;
+  switch (type) {
+    case od::json_type::null: {
+      bool is_null = false;
+      if ((err = value.is_null().get(is_null))) return err;
+      if (!is_null) return simdjson::N_ATOM_ERROR;
+      *kind = Bit(JsonKind::kNull);
+      break;
+    }
+    case od::json_type::boolean: {
+      bool b;
+      if ((err = value.get_bool().get(b))) return err;
+      *kind = Bit(JsonKind::kBoolean);
+      if (target == TypeId::kBoolean) {
+        cell.state = Cell::State::kBool;
+        cell.i = b;
+      } else if (IsVariableWidth(target)) {
+        cell.state = Cell::State::kString;
+        cell.s = b ? "true" : "false";
+      } else {
+        converted = false;
+      }
+      break;
+    }
+    case od::json_type::number: {
+      const std::string_view token = TrimTrailingSpace(value.raw_json_token());
+      const bool is_float = IsFloatToken(token);
+      *kind = Bit(is_float ? JsonKind::kFloat : JsonKind::kInteger);
+      double d;
+      switch (target) {
+        case TypeId::kInt64:
+        case TypeId::kTimestamp:
+        case TypeId::kInt32:
+        case TypeId::kDate: {
+          int64_t v = 0;
+          bool ok;
+          if (!is_float && !value.get_int64().get(v)) {
+            ok = true;
+          } else {
+            // A float, or an integer outside int64: it converts only when integral and in range.
+            if ((err = value.get_double().get(d))) return err;
+            ok = IntegralDoubleToInt64(d, &v);
+          }
+          if (ok && (target == TypeId::kInt32 || target == TypeId::kDate)) {
+            ok = v >= std::numeric_limits<int32_t>::min() &&
+                 v <= std::numeric_limits<int32_t>::max();
+          }
+          if (ok) {
+            cell.state = Cell::State::kInt;
+            cell.i = v;
+          } else {
+            converted = false;
+          }
+          break;
+        }
+        case TypeId::kFloat64:
+          if ((err = value.get_double().get(d))) return err;
+          cell.state = Cell::State::kDouble;
+          cell.d = d;
+          break;
+        case TypeId::kString:
+        case TypeId::kBinary:
+          if ((err = value.get_double().get(d))) return err;  // validates the token
+          cell.state = Cell::State::kString;
+          cell.s = token;
+          break;
+        case TypeId::kBoolean:
+          if ((err = value.get_double().get(d))) return err;
+          converted = false;
+          break;
+      }
+      break;
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      if ((err = value.get_string().get(s))) return err;
+      *kind = Bit(JsonKind::kString);
+      switch (target) {
+        case TypeId::kString:
+        case TypeId::kBinary:
+          cell.state = Cell::State::kString;
+          cell.s = s;
+          break;
+        case TypeId::kInt64:
+        case TypeId::kTimestamp:
+        case TypeId::kInt32:
+        case TypeId::kDate: {
+          int64_t v;
+          converted = ParseExactInt64(s, &v);
+          if (converted && (target == TypeId::kInt32 || target == TypeId::kDate)) {
+            converted = v >= std::numeric_limits<int32_t>::min() &&
+                        v <= std::numeric_limits<int32_t>::max();
+          }
+          if (converted) {
+            cell.state = Cell::State::kInt;
+            cell.i = v;
+          }
+          break;
+        }
+        case TypeId::kFloat64: {
+          double d;
+          converted = ParseDouble(s, &d);
+          if (converted) {
+            cell.state = Cell::State::kDouble;
+            cell.d = d;
+          }
+          break;
+        }
+        case TypeId::kBoolean:
+          converted = false;
+          break;
+      }
+      break;
+    }
+    case od::json_type::object:
+    case od::json_type::array: {
+      *kind = Bit(type == od::json_type::object ? JsonKind::kObject : JsonKind::kArray);
+      if (IsVariableWidth(target)) {
+        std::string_view raw;
+        if (type == od::json_type::object) {
+          od::object o;
+          if ((err = value.get_object().get(o)) || (err = o.raw_json().get(raw))) return err;
+        } else {
+          od::array a;
+          if ((err = value.get_array().get(a)) || (err = a.raw_json().get(raw))) return err;
+        }
+        cell.state = Cell::State::kString;
+        cell.s = TrimTrailingSpace(raw);
+      } else {
+        if ((err = ValidateNested(value, 0))) return err;
+        converted = false;
+      }
+      break;
+    }
+  }
+  if (!converted) ++row_unconvertible_;
+  return simdjson::SUCCESS;
+}
+
+// Checks VALUE is valid JSON (scalars are parsed, containers walked) and reports its kind.
+error_code LandingJsonReader::Impl::Validate(od::value& value, uint32_t* kind) {
+  od::json_type type;
+  error_code err = value.type().get(type);
+  if (err) return err;
+  switch (type) {
+    case od::json_type::null: {
+      bool is_null = false;
+      if ((err = value.is_null().get(is_null))) return err;
+      if (!is_null) return simdjson::N_ATOM_ERROR;
+      *kind = Bit(JsonKind::kNull);
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::boolean: {
+      bool b;
+      *kind = Bit(JsonKind::kBoolean);
+      return value.get_bool().get(b);
+    }
+    case od::json_type::number: {
+      *kind = Bit(IsFloatToken(TrimTrailingSpace(value.raw_json_token())) ? JsonKind::kFloat
+                                                                          : JsonKind::kInteger);
+      double d;
+      return value.get_double().get(d);
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      *kind = Bit(JsonKind::kString);
+      return value.get_string().get(s);
+    }
+    case od::json_type::object:
+    case od::json_type::array:
+      *kind = Bit(type == od::json_type::object ? JsonKind::kObject : JsonKind::kArray);
+      return ValidateNested(value, 0);
+  }
+  return simdjson::TAPE_ERROR;
+}
+
+error_code LandingJsonReader::Impl::ValidateNested(od::value& value, int depth) {
+  if (depth > 1024) return simdjson::DEPTH_ERROR;
+  od::json_type type;
+  error_code err = value.type().get(type);
+  if (err) return err;
+  uint32_t kind;
+  if (type == od::json_type::object) {
+    od::object o;
+    if ((err = value.get_object().get(o))) return err;
+    for (auto field_result : o) {
+      od::field field;
+      std::string_view key;
+      if ((err = std::move(field_result).get(field)) || (err = field.unescaped_key().get(key)))
+        return err;
+      od::value v = field.value();
+      if ((err = ValidateNested(v, depth + 1))) return err;
+    }
+    return simdjson::SUCCESS;
+  }
+  if (type == od::json_type::array) {
+    od::array a;
+    if ((err = value.get_array().get(a))) return err;
+    for (auto element : a) {
+      od::value v;
+      if ((err = std::move(element).get(v)) || (err = ValidateNested(v, depth + 1))) return err;
+    }
+    return simdjson::SUCCESS;
+  }
+  return Validate(value, &kind);
+}
+
+void LandingJsonReader::Impl::CommitRow() {
+  for (size_t position = 0; position < pending_keys_.size(); ++position) {
+    CountKey(pending_keys_[position].name, pending_keys_[position].kind, position);
+  }
+  for (size_t c = 0; c < names_.size(); ++c) {
+    ColumnBuilder& out = builder_->column(c);
+    const Cell& cell = cells_[c];
+    if (cell_stamp_[c] != row_stamp_ || cell.state == Cell::State::kNull) {
+      out.AppendNull();
+      continue;
+    }
+    switch (out.type()) {
+      case TypeId::kBoolean:
+        out.AppendBool(cell.i != 0);
+        break;
+      case TypeId::kInt32:
+      case TypeId::kDate:
+        out.AppendInt32(static_cast<int32_t>(cell.i));
+        break;
+      case TypeId::kInt64:
+      case TypeId::kTimestamp:
+        out.AppendInt64(cell.i);
+        break;
+      case TypeId::kFloat64:
+        out.AppendDouble(cell.d);
+        break;
+      case TypeId::kString:
+      case TypeId::kBinary:
+        out.AppendString(cell.s);
+        break;
+    }
+  }
+  ++stats_->records;
+  if (row_unconvertible_ > 0) {
+    ++stats_->records_with_unconvertible_fields;
+    stats_->unconvertible_fields += row_unconvertible_;
+  }
+}
+
+}  // namespace stedi::json

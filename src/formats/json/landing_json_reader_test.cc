@@ -1,0 +1,489 @@
+#include "formats/json/landing_json_reader.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace stedi::json {
+namespace {
+
+std::shared_ptr<const Schema> AccelerometerSchema() {
+  return std::make_shared<Schema>(std::vector<Field>{{"user", TypeId::kString, true, 1},
+                                                     {"timestamp", TypeId::kInt64, true, 2},
+                                                     {"x", TypeId::kFloat64, true, 3},
+                                                     {"y", TypeId::kFloat64, true, 4},
+                                                     {"z", TypeId::kFloat64, true, 5}});
+}
+
+std::shared_ptr<const Schema> OneColumn(TypeId type) {
+  return std::make_shared<Schema>(std::vector<Field>{{"v", type, true, 1}});
+}
+
+std::shared_ptr<const Schema> SingleA() {
+  return std::make_shared<Schema>(std::vector<Field>{{"a", TypeId::kInt64, true, 1}});
+}
+
+// Renders one cell: "null", or the value (doubles with %.17g, strings as they are).
+std::string Cell(const Column& c, size_t row) {
+  if (c.IsNull(row)) return "null";
+  switch (c.type()) {
+    case TypeId::kBoolean:
+      return c.GetBool(row) ? "true" : "false";
+    case TypeId::kInt32:
+    case TypeId::kDate:
+      return std::to_string(c.GetInt32(row));
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      return std::to_string(c.GetInt64(row));
+    case TypeId::kFloat64: {
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%.17g", c.GetDouble(row));
+      return buf;
+    }
+    case TypeId::kString:
+    case TypeId::kBinary:
+      return std::string(c.GetString(row));
+  }
+  return "?";
+}
+
+struct Output {
+  Status status;
+  std::vector<std::string> rows;  // cells joined by '|'
+  std::vector<QuarantinedFragment> fragments;
+  LandingFileStats stats;
+  std::vector<size_t> batch_sizes;
+};
+
+Output Read(std::shared_ptr<const Schema> schema, std::string_view input,
+            ReaderOptions options = {}) {
+  Output out;
+  LandingJsonReader reader(schema, options);
+  out.status = reader.ReadBuffer(
+      "test.json", input,
+      [&](Batch batch) {
+        EXPECT_TRUE(batch.Validate().ok());
+        out.batch_sizes.push_back(batch.num_rows());
+        for (size_t r = 0; r < batch.num_rows(); ++r) {
+          std::string row;
+          for (size_t c = 0; c < batch.num_columns(); ++c) {
+            if (c > 0) row += '|';
+            row += Cell(batch.column(c), r);
+          }
+          out.rows.push_back(row);
+        }
+        return Status::OK();
+      },
+      [&](QuarantinedFragment f) {
+        out.fragments.push_back(std::move(f));
+        return Status::OK();
+      },
+      &out.stats);
+  return out;
+}
+
+using Rows = std::vector<std::string>;
+using Fragments = std::vector<QuarantinedFragment>;
+
+std::string Gzip(std::string_view data) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&z, data.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+TEST(LandingJsonReaderTest, GluedAndSpacedObjects) {
+  Output o = Read(SingleA(), "{\"a\":1}{\"a\":2} {\"a\":3}\t\n\n{\"a\":4}  {\"a\":5}\n");
+  ASSERT_TRUE(o.status.ok()) << o.status.ToString();
+  EXPECT_EQ(o.rows, (Rows{"1", "2", "3", "4", "5"}));
+  EXPECT_TRUE(o.fragments.empty());
+  EXPECT_EQ(o.stats.records, 5u);
+  EXPECT_EQ(o.stats.bytes, 42u);
+  EXPECT_FALSE(o.stats.gzip);
+}
+
+TEST(LandingJsonReaderTest, ThousandsOfObjectsOnOneLine) {
+  std::string line;
+  Rows expected;
+  for (int i = 0; i < 5000; ++i) {
+    line += "{\"user\":\"u" + std::to_string(i) + "\",\"timestamp\":" + std::to_string(1000 + i) +
+            ",\"x\":" + std::to_string(i % 3) + ".0,\"y\":-1.0,\"z\":0.5}";
+    expected.push_back("u" + std::to_string(i) + "|" + std::to_string(1000 + i) + "|" +
+                       std::to_string(i % 3) + "|-1|0.5");
+  }
+  line += "\n";
+  Output o = Read(AccelerometerSchema(), line, ReaderOptions{1000, 4096, 1 << 20});
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_EQ(o.rows, expected);
+  EXPECT_TRUE(o.fragments.empty());
+  EXPECT_EQ(o.batch_sizes, (std::vector<size_t>{1000, 1000, 1000, 1000, 1000}));
+}
+
+TEST(LandingJsonReaderTest, TruncatedObjectOnItsOwnLineIsQuarantinedAndFollowersKept) {
+  // The case simdjson's iterate_many does not recover from (see dependencies.md).
+  Output o = Read(SingleA(), "{\"a\":1}{\"a\":2}\n{\"a\":\n{\"a\":5}\n{\"a\":6}");
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_EQ(o.rows, (Rows{"1", "2", "5", "6"}));
+  EXPECT_EQ(o.fragments,
+            (Fragments{{15, "truncated object: a new object starts at byte 21", "{\"a\":"}}));
+  EXPECT_EQ(o.stats.fragments_quarantined, 1u);
+}
+
+TEST(LandingJsonReaderTest, TruncatedObjectGluedToTheNextOneInsideALine) {
+  // Cut inside a number, after a comma, and inside a string (the next object's quotes then
+  // pair up with the wrong ones).
+  Output o = Read(SingleA(),
+                  "{\"a\":1,\"b\":12{\"a\":2}{\"a\":3,{\"a\":4}{\"a\":7,\"b\":\"xy{\"a\":8,\"b\":"
+                  "\"z\"}\n{\"a\":9}");
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_EQ(o.rows, (Rows{"2", "4", "8", "9"}));
+  EXPECT_EQ(
+      o.fragments,
+      (Fragments{{0, "truncated object: a new object starts at byte 13", "{\"a\":1,\"b\":12"},
+                 {20, "truncated object: a new object starts at byte 27", "{\"a\":3,"},
+                 {34, "truncated object: a line ends inside a string", "{\"a\":7,\"b\":\"xy"}}));
+}
+
+TEST(LandingJsonReaderTest, GarbageBetweenObjects) {
+  std::string input =
+      "xyz{\"a\":1}]{\"a\":2}\n[1,2]\n42\n\"s\"\ntrue\n{\"a\":3}\n{\"a\":tru}\n{\"a\":4]\n"
+      "{\"a\":5}{\"a\":";
+  Output o = Read(SingleA(), input);
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_EQ(o.rows, (Rows{"1", "2", "3", "5"}));
+  ASSERT_EQ(o.fragments.size(), 9u);
+  auto at = [&](std::string_view raw) { return static_cast<uint64_t>(input.find(raw)); };
+  EXPECT_EQ(o.fragments[0].offset, 0u);
+  EXPECT_EQ(o.fragments[0].raw, "xyz");
+  EXPECT_EQ(o.fragments[0].reason.rfind("invalid JSON: ", 0), 0u) << o.fragments[0].reason;
+  EXPECT_EQ(o.fragments[1], (QuarantinedFragment{10, o.fragments[1].reason, "]"}));
+  EXPECT_EQ(o.fragments[1].reason.rfind("invalid JSON: ", 0), 0u);
+  EXPECT_EQ(o.fragments[2], (QuarantinedFragment{at("[1,2]"), "not an object: array", "[1,2]"}));
+  EXPECT_EQ(o.fragments[3], (QuarantinedFragment{at("42"), "not an object: number", "42"}));
+  EXPECT_EQ(o.fragments[4], (QuarantinedFragment{at("\"s\""), "not an object: string", "\"s\""}));
+  EXPECT_EQ(o.fragments[5], (QuarantinedFragment{at("true"), "not an object: boolean", "true"}));
+  EXPECT_EQ(o.fragments[6].offset, at("{\"a\":tru}"));
+  EXPECT_EQ(o.fragments[6].raw, "{\"a\":tru}");
+  EXPECT_EQ(o.fragments[6].reason.rfind("invalid JSON: ", 0), 0u);
+  EXPECT_NE(o.fragments[6].reason.find(" at byte "), std::string::npos);
+  EXPECT_EQ(o.fragments[7], (QuarantinedFragment{at("{\"a\":4]"),
+                                                 "invalid JSON: ']' closes a '{' at byte " +
+                                                     std::to_string(at("{\"a\":4]") + 6),
+                                                 "{\"a\":4]"}));
+  EXPECT_EQ(o.fragments[8],
+            (QuarantinedFragment{input.size() - 5, "truncated object at end of file", "{\"a\":"}));
+  EXPECT_EQ(o.stats.records, 4u);
+  EXPECT_EQ(o.stats.fragments_quarantined, 9u);
+}
+
+TEST(LandingJsonReaderTest, KeysMatchCaseInsensitivelyAndTheFirstDuplicateWins) {
+  Output o = Read(AccelerometerSchema(),
+                  "{\"User\":\"a\",\"timeStamp\":1,\"X\":1.5}\n"
+                  "{\"timestamp\":2,\"TIMESTAMP\":3,\"user\":\"b\",\"user\":\"c\"}\n");
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_EQ(o.rows, (Rows{"a|1|1.5|null|null", "b|2|null|null|null"}));
+  EXPECT_EQ(o.stats.fields,
+            (std::vector<FieldSighting>{{"User", 1, 0, uint32_t(JsonKind::kString)},
+                                        {"timeStamp", 1, 0, uint32_t(JsonKind::kInteger)},
+                                        {"X", 1, 0, uint32_t(JsonKind::kFloat)},
+                                        {"timestamp", 1, 0, uint32_t(JsonKind::kInteger)},
+                                        {"TIMESTAMP", 1, 0, uint32_t(JsonKind::kInteger)},
+                                        {"user", 2, 0, uint32_t(JsonKind::kString)}}));
+}
+
+TEST(LandingJsonReaderTest, MissingNullAndExtraFields) {
+  Output o = Read(AccelerometerSchema(),
+                  "{\"user\":null,\"timestamp\":7,\"extra\":{\"k\":[1,2]},\"more\":[true]}\n"
+                  "{\"x\":2,\"extra\":null,\"flag\":false,\"n\":1e3}\n{}\n");
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_EQ(o.rows,
+            (Rows{"null|7|null|null|null", "null|null|2|null|null", "null|null|null|null|null"}));
+  EXPECT_EQ(o.stats.unconvertible_fields, 0u);
+  const uint32_t kObject = uint32_t(JsonKind::kObject), kNull = uint32_t(JsonKind::kNull);
+  EXPECT_EQ(o.stats.fields,
+            (std::vector<FieldSighting>{{"user", 1, 1, kNull},
+                                        {"timestamp", 1, 0, uint32_t(JsonKind::kInteger)},
+                                        {"extra", 2, 1, kObject | kNull},
+                                        {"more", 1, 0, uint32_t(JsonKind::kArray)},
+                                        {"x", 1, 0, uint32_t(JsonKind::kInteger)},
+                                        {"flag", 1, 0, uint32_t(JsonKind::kBoolean)},
+                                        {"n", 1, 0, uint32_t(JsonKind::kFloat)}}));
+  EXPECT_EQ(JsonKindsToString(kObject | kNull), "null|object");
+  EXPECT_EQ(JsonKindsToString(0), "");
+}
+
+TEST(LandingJsonReaderTest, InvalidValueInAnUnknownFieldQuarantinesTheObject) {
+  Output o = Read(SingleA(), "{\"a\":1,\"other\":{\"k\":nul}}\n{\"a\":2}\n");
+  EXPECT_EQ(o.rows, (Rows{"2"}));
+  ASSERT_EQ(o.fragments.size(), 1u);
+  EXPECT_EQ(o.fragments[0].raw, "{\"a\":1,\"other\":{\"k\":nul}}");
+  EXPECT_EQ(o.stats.fields, (std::vector<FieldSighting>{{"a", 1, 0, uint32_t(JsonKind::kInteger)}}))
+      << "keys of quarantined objects are not counted";
+}
+
+struct Conversion {
+  TypeId type;
+  std::string json;
+  std::string expected;  // rendered cell
+  bool unconvertible;
+};
+
+TEST(LandingJsonReaderTest, Conversions) {
+  const std::vector<Conversion> cases = {
+      {TypeId::kInt64, "1655564376361", "1655564376361", false},
+      {TypeId::kInt64, "-5", "-5", false},
+      {TypeId::kInt64, "1.0", "1", false},
+      {TypeId::kInt64, "1e3", "1000", false},
+      {TypeId::kInt64, "\"1655564376361\"", "1655564376361", false},
+      {TypeId::kInt64, "1.5", "null", true},
+      {TypeId::kInt64, "\"abc\"", "null", true},
+      {TypeId::kInt64, "\"1.0\"", "null", true},
+      {TypeId::kInt64, "\" 12\"", "null", true},
+      {TypeId::kInt64, "true", "null", true},
+      {TypeId::kInt64, "{\"a\":1}", "null", true},
+      {TypeId::kInt64, "[1]", "null", true},
+      {TypeId::kInt64, "9223372036854775808", "null", true},
+      {TypeId::kInt64, "1e300", "null", true},
+      {TypeId::kInt64, "null", "null", false},
+      {TypeId::kInt32, "2147483647", "2147483647", false},
+      {TypeId::kInt32, "2147483648", "null", true},
+      {TypeId::kFloat64, "2", "2", false},
+      {TypeId::kFloat64, "-0.25", "-0.25", false},
+      {TypeId::kFloat64, "\"2.5e1\"", "25", false},
+      {TypeId::kFloat64, "\"nan\"", "null", true},
+      {TypeId::kFloat64, "\"x\"", "null", true},
+      {TypeId::kFloat64, "false", "null", true},
+      {TypeId::kString, "\"a\\\"b\\u00e9\"", "a\"b\xC3\xA9", false},
+      {TypeId::kString, "8015551212", "8015551212", false},
+      {TypeId::kString, "-1.50e+2", "-1.50e+2", false},
+      {TypeId::kString, "true", "true", false},
+      {TypeId::kString, "{\"k\": [1, 2]}", "{\"k\": [1, 2]}", false},
+      {TypeId::kString, "[ ]", "[ ]", false},
+      {TypeId::kString, "null", "null", false},
+      {TypeId::kBoolean, "true", "true", false},
+      {TypeId::kBoolean, "false", "false", false},
+      {TypeId::kBoolean, "\"true\"", "null", true},
+      {TypeId::kBoolean, "1", "null", true},
+  };
+  for (const Conversion& c : cases) {
+    SCOPED_TRACE(std::string(TypeName(c.type)) + " <- " + c.json);
+    Output o = Read(OneColumn(c.type), "{\"v\":" + c.json + " , \"w\":1}");
+    ASSERT_TRUE(o.status.ok());
+    ASSERT_TRUE(o.fragments.empty()) << o.fragments[0].reason;
+    EXPECT_EQ(o.rows, (Rows{c.expected}));
+    EXPECT_EQ(o.stats.unconvertible_fields, c.unconvertible ? 1u : 0u);
+    EXPECT_EQ(o.stats.records_with_unconvertible_fields, c.unconvertible ? 1u : 0u);
+  }
+}
+
+TEST(LandingJsonReaderTest, UnconvertibleFieldsCountPerRecordAndField) {
+  Output o = Read(AccelerometerSchema(),
+                  "{\"user\":1,\"timestamp\":\"abc\",\"x\":\"?\",\"y\":{},\"z\":[]}\n"
+                  "{\"timestamp\":1.5}\n{\"timestamp\":3}\n");
+  EXPECT_EQ(o.rows,
+            (Rows{"1|null|null|null|null", "null|null|null|null|null", "null|3|null|null|null"}));
+  EXPECT_EQ(o.stats.unconvertible_fields, 5u);
+  EXPECT_EQ(o.stats.records_with_unconvertible_fields, 2u);
+}
+
+TEST(LandingJsonReaderTest, CrlfBomEmptyAndWhitespaceOnly) {
+  Output crlf = Read(SingleA(), "\xEF\xBB\xBF{\"a\":1}\r\n{\"a\":2}\r\nx\r\n");
+  EXPECT_EQ(crlf.rows, (Rows{"1", "2"}));
+  ASSERT_EQ(crlf.fragments.size(), 1u);
+  EXPECT_EQ(crlf.fragments[0].offset, 21u);
+  EXPECT_EQ(crlf.fragments[0].raw, "x");
+
+  for (std::string input : {"", " ", "\r\n\r\n\t  \n", "\xEF\xBB\xBF", "\xEF\xBB\xBF\n"}) {
+    Output o = Read(SingleA(), input);
+    EXPECT_TRUE(o.status.ok());
+    EXPECT_TRUE(o.rows.empty());
+    EXPECT_TRUE(o.fragments.empty());
+    EXPECT_TRUE(o.batch_sizes.empty()) << "no empty batch";
+    EXPECT_EQ(o.stats.bytes, input.size());
+  }
+}
+
+TEST(LandingJsonReaderTest, GzipAndConcatenatedMembers) {
+  std::string part1 = "{\"a\":1}\n{\"a\":";
+  std::string part2 = "\n{\"a\":2}\n";
+  std::string gz = Gzip(part1) + Gzip(part2);
+  for (size_t chunk : {size_t{3}, size_t{1} << 20}) {
+    Output o = Read(SingleA(), gz, ReaderOptions{10, chunk, 1 << 20});
+    ASSERT_TRUE(o.status.ok()) << o.status.ToString();
+    EXPECT_TRUE(o.stats.gzip);
+    EXPECT_EQ(o.stats.bytes, part1.size() + part2.size());
+    EXPECT_EQ(o.rows, (Rows{"1", "2"}));
+    // The offset is in the decompressed stream, across the member boundary.
+    EXPECT_EQ(o.fragments,
+              (Fragments{{8, "truncated object: a new object starts at byte 14", "{\"a\":"}}));
+  }
+  // Zero padding after the last member is ignored; other trailing bytes are corruption.
+  EXPECT_TRUE(Read(SingleA(), gz + std::string(5, '\0')).status.ok());
+  Output bad = Read(SingleA(), gz + "junk");
+  EXPECT_TRUE(bad.status.IsCorruption());
+  EXPECT_NE(bad.status.message().find("test.json"), std::string::npos);
+  Output truncated = Read(SingleA(), gz.substr(0, gz.size() - 4));
+  EXPECT_TRUE(truncated.status.IsCorruption()) << truncated.status.ToString();
+}
+
+TEST(LandingJsonReaderTest, InvalidUtf8IsRepairedInsideObjects) {
+  Output o = Read(AccelerometerSchema(),
+                  "{\"user\":\"a\xFF"
+                  "b\xE2\x82\",\"timestamp\":1}\n{\"user\":\"ok\"}\n\xC0z\n");
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_EQ(o.rows, (Rows{"a\xEF\xBF\xBD"
+                          "b\xEF\xBF\xBD|1|null|null|null",
+                          "ok|null|null|null|null"}));
+  EXPECT_EQ(o.stats.records_with_repaired_utf8, 1u);
+  ASSERT_EQ(o.fragments.size(), 1u);
+  EXPECT_EQ(o.fragments[0].raw, "\xC0z") << "quarantine keeps the exact bytes";
+}
+
+TEST(LandingJsonReaderTest, ObjectLargerThanTheLimitIsQuarantinedTruncated) {
+  std::string big = "{\"a\":1,\"pad\":\"" + std::string(40, 'p') + "\"}";
+  std::string input = "{\"a\":1}\n" + big + "{\"a\":3}\n{\"a\":4}";
+  Output o = Read(SingleA(), input, ReaderOptions{100, 7, 16});
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_EQ(o.rows, (Rows{"1", "4"}));
+  const size_t skipped = big.size() + 7;  // to the end of the line
+  EXPECT_EQ(o.fragments,
+            (Fragments{{8,
+                        "fragment larger than max_object_bytes (16): " + std::to_string(skipped) +
+                            " bytes up to the end of its line; raw holds only the first 16",
+                        big.substr(0, 16)}}));
+  // Same for a long line of garbage.
+  Output g = Read(SingleA(), std::string(50, 'x') + "\n{\"a\":2}", ReaderOptions{100, 64, 16});
+  EXPECT_EQ(g.rows, (Rows{"2"}));
+  ASSERT_EQ(g.fragments.size(), 1u);
+  EXPECT_EQ(g.fragments[0].raw, std::string(16, 'x'));
+}
+
+TEST(LandingJsonReaderTest, CallbackErrorsStopTheReadWithThePath) {
+  LandingJsonReader reader(SingleA());
+  Status st = reader.ReadBuffer(
+      "dir/f.json", "{\"a\":1}", [](Batch) { return Status::IOError("disk full"); },
+      [](QuarantinedFragment) { return Status::OK(); }, nullptr);
+  EXPECT_TRUE(st.IsIOError());
+  EXPECT_NE(st.message().find("dir/f.json"), std::string::npos);
+  EXPECT_NE(st.message().find("disk full"), std::string::npos);
+}
+
+TEST(LandingJsonReaderTest, ReadsThroughRandomAccessFile) {
+  auto fs = NewMemoryFileSystem();
+  ASSERT_TRUE(fs->WriteAll("/l/a.json", "{\"a\":1}\n{\"a\":2}").ok());
+  auto file = fs->OpenForRead("/l/a.json");
+  ASSERT_TRUE(file.ok());
+  LandingJsonReader reader(SingleA(), ReaderOptions{1, 4, 1024});
+  std::vector<size_t> sizes;
+  LandingFileStats stats;
+  ASSERT_TRUE(reader
+                  .ReadFile(
+                      **file,
+                      [&](Batch b) {
+                        sizes.push_back(b.num_rows());
+                        return Status::OK();
+                      },
+                      [](QuarantinedFragment) { return Status::OK(); }, &stats)
+                  .ok());
+  EXPECT_EQ(sizes, (std::vector<size_t>{1, 1}));
+  EXPECT_EQ(stats.records, 2u);
+}
+
+// Property: on random mixes of good records and broken fragments (each broken one ends its
+// line), every good record comes out as a row, every broken one as a fragment at its offset with
+// its exact bytes, and the output does not depend on the chunk size.
+TEST(LandingJsonReaderTest, RandomMixesGiveTheSameOutputForEveryChunkSize) {
+  std::mt19937_64 rng(20240607);
+  const std::vector<std::string> separators = {"", " ", "\n", "\r\n", "\n\n  "};
+  const std::vector<std::string> garbage = {
+      "xyz", "]", "[1,{\"a\":2}]", "42", "\"s{\\\"\"", "{\"user\":tru}", "{\"user\":\"u\",\"x\":1]",
+      "}"};
+  for (int round = 0; round < 60; ++round) {
+    std::string input;
+    Rows expected_rows;
+    Fragments expected_fragments;
+    const int n = 1 + static_cast<int>(rng() % 40);
+    bool force_good = false;  // a truncated object is followed by a good one (else the next
+                              // line's garbage could legally continue it)
+    for (int i = 0; i < n; ++i) {
+      const uint64_t ts = rng() % 2000000000000ull;
+      const int x = static_cast<int>(rng() % 7) - 3;
+      std::string user = "u" + std::to_string(rng() % 1000) + (rng() % 5 == 0 ? "\xC3\xA9" : "");
+      std::string good = "{\"user\":\"" + user + "\",\"timeStamp\":" + std::to_string(ts) +
+                         ",\"x\":" + std::to_string(x) + ".0,\"y\":\"0.5\",\"z\":null}";
+      const int kind = force_good ? 0 : static_cast<int>(rng() % 10);
+      force_good = kind == 6 || kind == 7;
+      if (kind < 6) {
+        input += good;
+        input += separators[rng() % separators.size()];
+        expected_rows.push_back(user + "|" + std::to_string(ts) + "|" + std::to_string(x) +
+                                "|0.5|null");
+      } else {
+        std::string bad = kind < 8 ? good.substr(0, 1 + rng() % (good.size() - 2))
+                                   : garbage[rng() % garbage.size()];
+        expected_fragments.push_back({input.size(), "", bad});
+        input += bad;
+        input += rng() % 2 ? "\n" : "\r\n";
+      }
+    }
+    const Output whole = Read(AccelerometerSchema(), input, ReaderOptions{7, 1 << 20, 1 << 20});
+    ASSERT_TRUE(whole.status.ok());
+    ASSERT_EQ(whole.rows, expected_rows) << input;
+    ASSERT_EQ(whole.fragments.size(), expected_fragments.size()) << input;
+    for (size_t i = 0; i < expected_fragments.size(); ++i) {
+      EXPECT_EQ(whole.fragments[i].offset, expected_fragments[i].offset) << input;
+      EXPECT_EQ(whole.fragments[i].raw, expected_fragments[i].raw) << input;
+    }
+    for (size_t chunk : {size_t{1}, size_t{2}, size_t{5}, size_t{64}, size_t{1 + rng() % 200}}) {
+      const Output part = Read(AccelerometerSchema(), input, ReaderOptions{7, chunk, 1 << 20});
+      ASSERT_TRUE(part.status.ok());
+      EXPECT_EQ(part.rows, whole.rows) << "chunk " << chunk;
+      EXPECT_EQ(part.fragments, whole.fragments) << "chunk " << chunk;
+      EXPECT_EQ(part.batch_sizes, whole.batch_sizes);
+      EXPECT_EQ(part.stats.fields, whole.stats.fields);
+    }
+    // Gzip gives the same output too.
+    const Output gz = Read(AccelerometerSchema(), Gzip(input), ReaderOptions{7, 64, 1 << 20});
+    ASSERT_TRUE(gz.status.ok());
+    EXPECT_EQ(gz.rows, whole.rows);
+    EXPECT_EQ(gz.fragments, whole.fragments);
+  }
+}
+
+TEST(LandingJsonReaderTest, RealAccelerometerFileIfPresent) {
+  const char* shared = std::getenv("STEDI_SHARED_DATA");
+  if (shared == nullptr) GTEST_SKIP() << "STEDI_SHARED_DATA not set";
+  auto fs = NewLocalFileSystem();
+  std::string path =
+      std::string(shared) + "/accelerometer/landing/accelerometer-1691348232031.json";
+  auto file = fs->OpenForRead(path);
+  if (!file.ok()) GTEST_SKIP() << path << " not present";
+  LandingJsonReader reader(AccelerometerSchema());
+  LandingFileStats stats;
+  std::vector<QuarantinedFragment> fragments;
+  ASSERT_TRUE(reader
+                  .ReadFile(
+                      **file, [](Batch) { return Status::OK(); },
+                      [&](QuarantinedFragment f) {
+                        fragments.push_back(f);
+                        return Status::OK();
+                      },
+                      &stats)
+                  .ok());
+  EXPECT_EQ(stats.records, 1273u);  // `wc -l`: one object per line
+  EXPECT_TRUE(fragments.empty());
+}
+
+}  // namespace
+}  // namespace stedi::json

@@ -1,0 +1,390 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include "formats/parquet/file_reader.h"
+#include "formats/parquet/file_writer.h"
+
+namespace stedi::parquet {
+namespace {
+
+std::shared_ptr<const Schema> AllTypesSchema(bool nullable) {
+  std::vector<Field> fields = {
+      {"b", TypeId::kBoolean, nullable, 1}, {"i", TypeId::kInt32, nullable, 2},
+      {"l", TypeId::kInt64, nullable, 3},   {"d", TypeId::kFloat64, nullable, 4},
+      {"s", TypeId::kString, nullable, 5},  {"bin", TypeId::kBinary, nullable, 6},
+      {"dt", TypeId::kDate, nullable, 7},   {"ts", TypeId::kTimestamp, nullable, 8},
+      {"u", TypeId::kString, nullable, 9},  // unique values: dictionary does not pay
+  };
+  return std::make_shared<const Schema>(std::move(fields));
+}
+
+// Row R of column C is null when (R + C) % 7 == 3 (for nullable schemas).
+bool IsNullAt(size_t r, size_t c) { return (r + c) % 7 == 3; }
+
+Batch MakeBatch(const std::shared_ptr<const Schema>& schema, size_t start, size_t rows,
+                bool nulls) {
+  BatchBuilder bb(schema);
+  for (size_t r = start; r < start + rows; ++r) {
+    const int64_t x = static_cast<int64_t>(r);
+    for (size_t c = 0; c < schema->num_fields(); ++c) {
+      ColumnBuilder& col = bb.column(c);
+      if (nulls && IsNullAt(r, c)) {
+        col.AppendNull();
+        continue;
+      }
+      switch (schema->field(c).type) {
+        case TypeId::kBoolean:
+          col.AppendBool(r % 3 == 0);
+          break;
+        case TypeId::kInt32:
+          col.AppendInt32(static_cast<int32_t>((x * 7919) % 2001 - 1000));
+          break;
+        case TypeId::kInt64:
+          col.AppendInt64(x * 1099511627 - (int64_t{1} << 40));
+          break;
+        case TypeId::kFloat64:
+          col.AppendDouble(static_cast<double>(x % 500) * 0.25 - 60.5);
+          break;
+        case TypeId::kString:
+          if (schema->field(c).name == "u") {
+            col.AppendString("unique-" + std::to_string(r * 31));
+          } else {
+            col.AppendString(r % 11 == 0 ? std::string() : "str" + std::to_string(r % 37));
+          }
+          break;
+        case TypeId::kBinary:
+          col.AppendString(std::string("\x00\xff", 2) + std::to_string(r % 5));
+          break;
+        case TypeId::kDate:
+          col.AppendInt32(static_cast<int32_t>(x % 30000 - 15000));
+          break;
+        case TypeId::kTimestamp:
+          col.AppendInt64(1'600'000'000'000'000 + x * 1'000'003 - 5'000'000'000'000);
+          break;
+      }
+    }
+  }
+  return bb.Finish();
+}
+
+void ExpectSameRows(const Column& expected, size_t expected_offset, const Column& actual,
+                    const std::string& name) {
+  ASSERT_EQ(expected.type(), actual.type()) << name;
+  for (size_t r = 0; r < actual.size(); ++r) {
+    const size_t e = expected_offset + r;
+    ASSERT_EQ(expected.IsNull(e), actual.IsNull(r)) << name << " row " << e;
+    if (actual.IsNull(r)) continue;
+    switch (actual.type()) {
+      case TypeId::kBoolean:
+        ASSERT_EQ(expected.GetBool(e), actual.GetBool(r)) << name << e;
+        break;
+      case TypeId::kInt32:
+      case TypeId::kDate:
+        ASSERT_EQ(expected.GetInt32(e), actual.GetInt32(r)) << name << e;
+        break;
+      case TypeId::kInt64:
+      case TypeId::kTimestamp:
+        ASSERT_EQ(expected.GetInt64(e), actual.GetInt64(r)) << name << e;
+        break;
+      case TypeId::kFloat64:
+        ASSERT_EQ(expected.GetDouble(e), actual.GetDouble(r)) << name << e;
+        break;
+      case TypeId::kString:
+      case TypeId::kBinary:
+        ASSERT_EQ(expected.GetString(e), actual.GetString(r)) << name << e;
+        break;
+    }
+  }
+}
+
+struct Written {
+  FileSummary summary;
+  std::string bytes;
+};
+
+Written WriteFile(FileSystem& fs, const std::string& path, std::shared_ptr<const Schema> schema,
+                  const std::vector<Batch>& batches, WriterOptions options) {
+  auto out = fs.OpenForWrite(path);
+  EXPECT_TRUE(out.ok());
+  auto writer = FileWriter::Open(std::move(*out), schema, std::move(options));
+  EXPECT_TRUE(writer.ok()) << writer.status().ToString();
+  for (const Batch& b : batches) {
+    Status st = (*writer)->Write(b);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+  }
+  auto summary = (*writer)->Close();
+  EXPECT_TRUE(summary.ok()) << summary.status().ToString();
+  auto bytes = fs.ReadAll(path);
+  EXPECT_TRUE(bytes.ok());
+  return {*summary, *bytes};
+}
+
+std::unique_ptr<FileReader> OpenReader(FileSystem& fs, const std::string& path) {
+  auto file = fs.OpenForRead(path);
+  EXPECT_TRUE(file.ok());
+  auto reader = FileReader::Open(std::shared_ptr<RandomAccessFile>(std::move(*file)));
+  EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+  return reader.ok() ? std::move(*reader) : nullptr;
+}
+
+// Counts the data pages of every chunk by walking the page headers.
+int CountDataPages(const std::string& file, const FileMetaData& md, int* dictionary_pages) {
+  int pages = 0;
+  *dictionary_pages = 0;
+  for (const RowGroup& g : md.row_groups) {
+    for (const ColumnChunk& c : g.columns) {
+      const ColumnMetaData& m = *c.meta_data;
+      size_t pos = static_cast<size_t>(m.dictionary_page_offset.value_or(m.data_page_offset));
+      const size_t end = pos + static_cast<size_t>(m.total_compressed_size);
+      while (pos < end) {
+        size_t header_size = 0;
+        auto h =
+            ParsePageHeader(std::string_view(file).substr(pos, end - pos), "t", pos, &header_size);
+        EXPECT_TRUE(h.ok());
+        if (!h.ok()) return -1;
+        if (h->type == PageType::kDictionaryPage) ++*dictionary_pages;
+        if (h->type == PageType::kDataPage) ++pages;
+        pos += header_size + static_cast<size_t>(h->compressed_page_size);
+      }
+    }
+  }
+  return pages;
+}
+
+struct Case {
+  Compression compression;
+  bool dictionary;
+  bool nullable;
+};
+
+class RoundTripTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(RoundTripTest, EveryTypeSurvivesWithStatistics) {
+  const Case& p = GetParam();
+  auto fs = NewMemoryFileSystem();
+  auto schema = AllTypesSchema(p.nullable);
+  const size_t kRows = 5000;
+  // Batches of uneven size so row group boundaries fall inside batches.
+  std::vector<Batch> batches;
+  for (size_t start = 0; start < kRows;) {
+    const size_t n = std::min<size_t>(777, kRows - start);
+    batches.push_back(MakeBatch(schema, start, n, p.nullable));
+    start += n;
+  }
+  const Batch all = MakeBatch(schema, 0, kRows, p.nullable);
+  WriterOptions options;
+  options.compression = p.compression;
+  options.dictionary = p.dictionary;
+  options.row_group_rows = 1800;
+  options.page_bytes = 1024;
+  options.key_value_metadata = {{"origin", "test"}};
+  Written w = WriteFile(*fs, "/t.parquet", schema, batches, options);
+  EXPECT_EQ(w.summary.num_rows, static_cast<int64_t>(kRows));
+  EXPECT_EQ(w.summary.file_bytes, w.bytes.size());
+
+  auto reader = OpenReader(*fs, "/t.parquet");
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(*reader->schema(), *schema);
+  EXPECT_EQ(reader->num_rows(), static_cast<int64_t>(kRows));
+  ASSERT_EQ(reader->num_row_groups(), 3);
+  EXPECT_EQ(reader->key_value_metadata(), options.key_value_metadata);
+  EXPECT_EQ(reader->metadata().created_by, "stedi version 0.1.0");
+
+  int dictionary_pages = 0;
+  const int pages = CountDataPages(w.bytes, reader->metadata(), &dictionary_pages);
+  EXPECT_GT(pages, 3 * static_cast<int>(schema->num_fields()));  // several pages per chunk
+  if (p.dictionary) {
+    EXPECT_GT(dictionary_pages, 0);
+  } else {
+    EXPECT_EQ(dictionary_pages, 0);
+  }
+
+  size_t offset = 0;
+  for (int g = 0; g < reader->num_row_groups(); ++g) {
+    auto batch = reader->ReadRowGroup(g, {});
+    ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+    ASSERT_EQ(batch->num_columns(), schema->num_fields());
+    for (size_t c = 0; c < schema->num_fields(); ++c) {
+      ExpectSameRows(all.column(c), offset, batch->column(c), schema->field(c).name);
+      // Chunk statistics equal values recomputed here from the expected rows.
+      const ColumnMetaData& m = *reader->metadata().row_groups[g].columns[c].meta_data;
+      int64_t nulls = 0;
+      for (size_t r = offset; r < offset + batch->num_rows(); ++r) nulls += all.column(c).IsNull(r);
+      EXPECT_EQ(m.statistics->null_count, nulls);
+      EXPECT_EQ(m.codec, CodecFor(p.compression));
+    }
+    offset += batch->num_rows();
+  }
+  EXPECT_EQ(offset, kRows);
+
+  // File summary statistics against values computed from the rows.
+  ASSERT_EQ(w.summary.columns.size(), schema->num_fields());
+  for (size_t c = 0; c < schema->num_fields(); ++c) {
+    const Column& col = all.column(c);
+    const ColumnSummary& s = w.summary.columns[c];
+    EXPECT_EQ(s.field_id, schema->field(c).field_id);
+    EXPECT_EQ(s.value_count, static_cast<int64_t>(kRows));
+    EXPECT_EQ(s.null_count, static_cast<int64_t>(col.null_count()));
+    EXPECT_GT(s.compressed_bytes, 0);
+    std::string mn, mx;
+    bool any = false;
+    auto encode = [&](auto v) { return std::string(reinterpret_cast<const char*>(&v), sizeof(v)); };
+    for (size_t r = 0; r < kRows; ++r) {
+      if (col.IsNull(r)) continue;
+      std::string v;
+      bool less = false, greater = false;
+      switch (col.type()) {
+        case TypeId::kBoolean:
+          v = std::string(1, static_cast<char>(col.GetBool(r)));
+          break;
+        case TypeId::kInt32:
+        case TypeId::kDate:
+          v = encode(col.GetInt32(r));
+          break;
+        case TypeId::kInt64:
+        case TypeId::kTimestamp:
+          v = encode(col.GetInt64(r));
+          break;
+        case TypeId::kFloat64:
+          v = encode(col.GetDouble(r));
+          break;
+        default:
+          v = std::string(col.GetString(r));
+          break;
+      }
+      if (!any) {
+        mn = mx = v;
+        any = true;
+        continue;
+      }
+      auto cmp = [&](const std::string& a, const std::string& b) {
+        switch (col.type()) {
+          case TypeId::kInt32:
+          case TypeId::kDate: {
+            int32_t x, y;
+            std::memcpy(&x, a.data(), 4);
+            std::memcpy(&y, b.data(), 4);
+            return x < y ? -1 : x > y;
+          }
+          case TypeId::kInt64:
+          case TypeId::kTimestamp: {
+            int64_t x, y;
+            std::memcpy(&x, a.data(), 8);
+            std::memcpy(&y, b.data(), 8);
+            return x < y ? -1 : x > y;
+          }
+          case TypeId::kFloat64: {
+            double x, y;
+            std::memcpy(&x, a.data(), 8);
+            std::memcpy(&y, b.data(), 8);
+            return x < y ? -1 : x > y;
+          }
+          default:
+            return a.compare(b) < 0 ? -1 : a.compare(b) > 0;
+        }
+      };
+      less = cmp(v, mn) < 0;
+      greater = cmp(v, mx) > 0;
+      if (less) mn = v;
+      if (greater) mx = v;
+    }
+    ASSERT_TRUE(s.min.has_value()) << schema->field(c).name;
+    EXPECT_EQ(*s.min, mn) << schema->field(c).name;
+    EXPECT_EQ(*s.max, mx) << schema->field(c).name;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Codecs, RoundTripTest,
+    ::testing::Values(Case{Compression::kNone, true, true}, Case{Compression::kNone, false, true},
+                      Case{Compression::kSnappy, true, true},
+                      Case{Compression::kSnappy, false, false},
+                      Case{Compression::kZstd, true, true}, Case{Compression::kZstd, true, false},
+                      Case{Compression::kGzip, true, true}, Case{Compression::kGzip, false, true}));
+
+TEST(ParquetWriterTest, DictionaryForRepeatsAndPlainForUniqueValues) {
+  auto fs = NewMemoryFileSystem();
+  auto schema = AllTypesSchema(true);
+  WriterOptions options;
+  options.page_bytes = 4096;
+  Written w = WriteFile(*fs, "/d.parquet", schema, {MakeBatch(schema, 0, 20000, true)}, options);
+  auto reader = OpenReader(*fs, "/d.parquet");
+  ASSERT_NE(reader, nullptr);
+  const auto& cols = reader->metadata().row_groups.at(0).columns;
+  auto has = [](const ColumnMetaData& m, Encoding e) {
+    return std::find(m.encodings.begin(), m.encodings.end(), e) != m.encodings.end();
+  };
+  // "s" has 37 distinct values, "u" 20000 distinct ones.
+  EXPECT_TRUE(has(*cols[4].meta_data, Encoding::kRleDictionary));
+  EXPECT_TRUE(cols[4].meta_data->dictionary_page_offset.has_value());
+  EXPECT_FALSE(has(*cols[8].meta_data, Encoding::kRleDictionary));
+  EXPECT_FALSE(cols[8].meta_data->dictionary_page_offset.has_value());
+  // The dictionary column is much smaller than the plain one.
+  EXPECT_LT(cols[4].meta_data->total_uncompressed_size * 4,
+            cols[8].meta_data->total_uncompressed_size);
+}
+
+TEST(ParquetWriterTest, AllNullEmptyStringsAndZeroRows) {
+  auto fs = NewMemoryFileSystem();
+  auto schema =
+      std::make_shared<const Schema>(std::vector<Field>{{"n", TypeId::kInt64, true, 1},
+                                                        {"e", TypeId::kString, true, 2},
+                                                        {"z", TypeId::kFloat64, false, 3}});
+  BatchBuilder bb(schema);
+  for (int r = 0; r < 3000; ++r) {
+    bb.column(0).AppendNull();
+    bb.column(1).AppendString("");
+    bb.column(2).AppendDouble(r % 2 ? -0.0 : 0.0);
+  }
+  WriterOptions options;
+  options.compression = Compression::kSnappy;
+  Written w = WriteFile(*fs, "/n.parquet", schema, {bb.Finish()}, options);
+  EXPECT_EQ(w.summary.columns[0].null_count, 3000);
+  EXPECT_FALSE(w.summary.columns[0].min.has_value());
+  EXPECT_EQ(w.summary.columns[1].min, std::string());
+  EXPECT_EQ(w.summary.columns[1].max, std::string());
+  double zmin, zmax;
+  std::memcpy(&zmin, w.summary.columns[2].min->data(), 8);
+  std::memcpy(&zmax, w.summary.columns[2].max->data(), 8);
+  EXPECT_TRUE(std::signbit(zmin));   // -0.0 as the minimum, as the spec asks
+  EXPECT_FALSE(std::signbit(zmax));  // +0.0 as the maximum
+  auto reader = OpenReader(*fs, "/n.parquet");
+  ASSERT_NE(reader, nullptr);
+  auto batch = reader->ReadRowGroup(0, {1, 0});
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->num_rows(), 3000u);
+  EXPECT_EQ(batch->schema()->field(0).name, "e");
+  EXPECT_EQ(batch->column(1).null_count(), 3000u);
+  EXPECT_EQ(batch->column(0).null_count(), 0u);
+  EXPECT_EQ(batch->column(0).GetString(2999), "");
+
+  Written empty = WriteFile(*fs, "/empty.parquet", schema, {}, WriterOptions{});
+  EXPECT_EQ(empty.summary.num_rows, 0);
+  auto r2 = OpenReader(*fs, "/empty.parquet");
+  ASSERT_NE(r2, nullptr);
+  EXPECT_EQ(r2->num_row_groups(), 0);
+  EXPECT_EQ(*r2->schema(), *schema);
+  EXPECT_TRUE(r2->ReadRowGroup(0, {}).status().IsInvalid());
+}
+
+TEST(ParquetWriterTest, RejectsMismatchedBatchesAndBadOptions) {
+  auto fs = NewMemoryFileSystem();
+  auto schema = AllTypesSchema(false);
+  WriterOptions bad;
+  bad.row_group_rows = 0;
+  EXPECT_TRUE(
+      FileWriter::Open(fs->OpenForWrite("/x").MoveValue(), schema, bad).status().IsInvalid());
+  auto writer = FileWriter::Open(fs->OpenForWrite("/y").MoveValue(), schema, WriterOptions{});
+  ASSERT_TRUE(writer.ok());
+  auto nullable = AllTypesSchema(true);
+  EXPECT_FALSE((*writer)->Write(MakeBatch(nullable, 0, 10, true)).ok());
+  ASSERT_TRUE((*writer)->Close().ok());
+  EXPECT_TRUE((*writer)->Close().status().IsInvalid());
+}
+
+}  // namespace
+}  // namespace stedi::parquet
