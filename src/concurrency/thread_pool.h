@@ -19,4 +19,9 @@ size_t DefaultParallelism();
 /// the lowest index, so the error a user sees does not depend on scheduling.
 Status ParallelFor(size_t count, size_t threads, const std::function<Status(size_t)>& task);
 
+/// Like ParallelFor, but also passes the index of the worker running the task, in
+/// [0, min(THREADS, COUNT)), so tasks can keep per-worker state without locks.
+Status ParallelForWorkers(size_t count, size_t threads,
+                          const std::function<Status(size_t index, size_t worker)>& task);
+
 }  // namespace stedi

@@ -24,5 +24,16 @@ TEST(ParallelForTest, ReturnsLowestFailure) {
   EXPECT_TRUE(ParallelFor(0, 4, [](size_t) { return Status::Internal("never"); }).ok());
 }
 
+TEST(ParallelForTest, WorkerIndexesAreDistinctPerThread) {
+  constexpr size_t kWorkers = 3;
+  std::vector<int> per_worker(kWorkers, 0);  // each slot written by one thread only
+  ASSERT_TRUE(ParallelForWorkers(300, kWorkers, [&](size_t, size_t worker) {
+                if (worker >= kWorkers) return Status::Internal("worker out of range");
+                per_worker[worker]++;
+                return Status::OK();
+              }).ok());
+  EXPECT_EQ(per_worker[0] + per_worker[1] + per_worker[2], 300);
+}
+
 }  // namespace
 }  // namespace stedi

@@ -1,5 +1,7 @@
 #include "ingest/ingest_job.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -27,13 +29,18 @@ struct FileTask {
 
 // What processing one file produced; merged into the commit afterwards.
 struct FileOutcome {
-  bool skipped = false;        // already ingested with the same checksum
-  std::string error;           // set when the file cannot be ingested at all
+  bool skipped = false;  // already ingested with the same checksum
+  std::string error;     // set when the file cannot be ingested at all
   SourceFile source_file;
-  std::optional<DataFile> data_file;
   std::vector<json::QuarantinedFragment> fragments;
   json::LandingFileStats stats;
 };
+
+// Files up to this size are read once into memory, then hashed, copied and parsed from there;
+// larger ones are streamed in bounded chunks.
+constexpr uint64_t kWholeFileBytes = 64 << 20;
+// A worker starts a new data file after this many rows, so files stay a manageable size.
+constexpr int64_t kRowsPerDataFile = 8 << 20;
 
 // Returns a name unique to this ingest, so data files of concurrent or crashed runs never collide.
 std::string NewRunId() {
@@ -79,18 +86,21 @@ Result<std::vector<FileTask>> DiscoverFiles(FileSystem& fs, const std::string& s
   return tasks;
 }
 
-// Copies SRC to DST byte for byte and returns its SHA-256. DST appears only when KEEP returns
-// true for the checksum, so a skipped file leaves nothing behind.
+// Copies SRC to DST byte for byte in bounded chunks and returns its SHA-256. DST appears only
+// when KEEP returns true for the checksum, so a skipped file leaves nothing behind.
 Result<std::string> CopyAndHash(FileSystem& fs, const RandomAccessFile& src, const std::string& dst,
                                 const std::function<bool(const std::string&)>& keep) {
   STEDI_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(dst));
   Sha256 hash;
-  std::string buffer(4 << 20, '\0');
+  // Uninitialised and no larger than the file: zeroing a big buffer per small file costs more
+  // than copying it.
+  const size_t capacity = std::clamp<uint64_t>(src.size(), 1, 4 << 20);
+  auto buffer = std::make_unique_for_overwrite<char[]>(capacity);
   uint64_t offset = 0;
   while (offset < src.size()) {
-    STEDI_ASSIGN_OR_RETURN(size_t n, src.ReadAt(offset, buffer.size(), buffer.data()));
+    STEDI_ASSIGN_OR_RETURN(size_t n, src.ReadAt(offset, capacity, buffer.get()));
     if (n == 0) return Status::IOError(src.path() + ": file shrank while being read");
-    std::string_view chunk(buffer.data(), n);
+    std::string_view chunk(buffer.get(), n);
     hash.Update(chunk);
     STEDI_RETURN_NOT_OK(out->Append(chunk));
     offset += n;
@@ -99,6 +109,15 @@ Result<std::string> CopyAndHash(FileSystem& fs, const RandomAccessFile& src, con
   if (keep(digest)) STEDI_RETURN_NOT_OK(out->Close());
   return digest;
 }
+
+// The data files one worker writes for one source: rows of many raw files go into the same
+// Parquet file, so small landing files do not become small data files.
+struct DataFileSink {
+  std::unique_ptr<parquet::FileWriter> writer;
+  std::string path;  // relative to the lake root
+  int64_t rows = 0;
+  std::vector<DataFile> closed;
+};
 
 class IngestRun {
  public:
@@ -115,25 +134,41 @@ class IngestRun {
       for (SourceFile& f : known) known_[{std::string(source.name), f.name}] = f.sha256;
     }
     std::vector<FileOutcome> outcomes(tasks.size());
-    size_t threads = options_.threads ? options_.threads : DefaultParallelism();
-    STEDI_RETURN_NOT_OK(ParallelFor(tasks.size(), threads, [&](size_t i) {
-      return IngestFile(tasks[i], i, &outcomes[i]);
+    const size_t threads = std::max<size_t>(
+        1, std::min(tasks.size(), options_.threads ? options_.threads : DefaultParallelism()));
+    sinks_.resize(threads);
+    for (auto& per_worker : sinks_) per_worker.resize(sources.size());
+    STEDI_RETURN_NOT_OK(ParallelForWorkers(tasks.size(), threads, [&](size_t i, size_t worker) {
+      return IngestFile(tasks[i], sinks_[worker][tasks[i].source_index], &outcomes[i]);
     }));
     return Commit(tasks, outcomes);
   }
 
  private:
-  Status IngestFile(const FileTask& task, size_t index, FileOutcome* out) {
+  Status IngestFile(const FileTask& task, DataFileSink& sink, FileOutcome* out) {
     const LandingSource& source = LandingSources()[task.source_index];
     STEDI_ASSIGN_OR_RETURN(auto file, fs_.OpenForRead(task.path));
     auto previous = known_.find({std::string(source.name), task.name});
+    const bool known = previous != known_.end();
     std::string raw_relative = JoinPath(LakeLayout::RawFolder(source.name), task.name);
-    STEDI_ASSIGN_OR_RETURN(
-        std::string sha,
-        CopyAndHash(fs_, *file, layout_.Resolve(raw_relative), [&](const std::string& /*digest*/) {
-          return previous == known_.end();
-        }));
-    if (previous != known_.end()) {
+    std::string raw_path = layout_.Resolve(raw_relative);
+
+    std::string sha;
+    std::unique_ptr<char[]> whole;  // the file's bytes when small enough to hold
+    const uint64_t size = file->size();
+    if (size <= kWholeFileBytes) {
+      whole = std::make_unique_for_overwrite<char[]>(std::max<uint64_t>(size, 1));
+      STEDI_ASSIGN_OR_RETURN(size_t n, file->ReadAt(0, size, whole.get()));
+      if (n != size) return Status::IOError(task.path + ": file shrank while being read");
+      Sha256 hash;
+      hash.Update(std::string_view(whole.get(), size));
+      sha = hash.Finish();
+      if (!known) STEDI_RETURN_NOT_OK(fs_.WriteAll(raw_path, std::string_view(whole.get(), size)));
+    } else {
+      STEDI_ASSIGN_OR_RETURN(sha, CopyAndHash(fs_, *file, raw_path,
+                                              [&](const std::string&) { return !known; }));
+    }
+    if (known) {
       if (previous->second == sha) {
         out->skipped = true;
       } else {
@@ -145,39 +180,55 @@ class IngestRun {
       return Status::OK();
     }
 
-    std::string table_folder = LakeLayout::TableFolder(source.name, "landing", source.table);
-    std::string data_relative = JoinPath(
-        table_folder, "data/" + run_id_ + "-" + std::to_string(index) + ".parquet");
-    std::unique_ptr<parquet::FileWriter> writer;
-    json::LandingJsonReader reader(source.schema);
-    auto on_batch = [&](Batch batch) -> Status {
-      if (batch.num_rows() == 0) return Status::OK();
-      if (!writer) {
-        STEDI_ASSIGN_OR_RETURN(auto sink, fs_.OpenForWrite(layout_.Resolve(data_relative)));
-        STEDI_ASSIGN_OR_RETURN(writer, parquet::FileWriter::Open(std::move(sink), source.schema,
-                                                                 parquet::WriterOptions{}));
-      }
-      return writer->Write(batch);
-    };
+    json::ReaderOptions reader_options;
+    // A chunk no larger than the file: the reader's buffer is sized per file.
+    reader_options.chunk_bytes = std::clamp<uint64_t>(size + 1, 64 << 10, reader_options.chunk_bytes);
+    json::LandingJsonReader reader(source.schema, reader_options);
+    auto on_batch = [&](Batch batch) -> Status { return AppendRows(source, sink, batch); };
     auto on_fragment = [&](json::QuarantinedFragment fragment) -> Status {
       out->fragments.push_back(std::move(fragment));
       return Status::OK();
     };
-    STEDI_RETURN_NOT_OK(reader.ReadFile(*file, on_batch, on_fragment, &out->stats));
-    if (writer) {
-      STEDI_ASSIGN_OR_RETURN(parquet::FileSummary summary, writer->Close());
-      out->data_file = DataFile{data_relative, summary.num_rows,
-                                static_cast<uint64_t>(summary.file_bytes)};
+    if (whole) {
+      STEDI_RETURN_NOT_OK(reader.ReadBuffer(task.path, std::string_view(whole.get(), size),
+                                            on_batch, on_fragment, &out->stats));
+    } else {
+      STEDI_RETURN_NOT_OK(reader.ReadFile(*file, on_batch, on_fragment, &out->stats));
     }
     SourceFile& sf = out->source_file;
     sf.source = std::string(source.name);
     sf.name = task.name;
     sf.sha256 = sha;
-    sf.bytes = file->size();
+    sf.bytes = size;
     sf.landed_path = raw_relative;
     sf.records = static_cast<int64_t>(out->stats.records);
     sf.quarantined = static_cast<int64_t>(out->stats.fragments_quarantined);
     sf.unconvertible_fields = static_cast<int64_t>(out->stats.unconvertible_fields);
+    return Status::OK();
+  }
+
+  Status AppendRows(const LandingSource& source, DataFileSink& sink, const Batch& batch) {
+    if (batch.num_rows() == 0) return Status::OK();
+    if (!sink.writer) {
+      std::string table_folder = LakeLayout::TableFolder(source.name, "landing", source.table);
+      sink.path = JoinPath(table_folder, "data/" + run_id_ + "-" +
+                                             std::to_string(next_file_.fetch_add(1)) + ".parquet");
+      STEDI_ASSIGN_OR_RETURN(auto out, fs_.OpenForWrite(layout_.Resolve(sink.path)));
+      STEDI_ASSIGN_OR_RETURN(sink.writer, parquet::FileWriter::Open(std::move(out), source.schema,
+                                                                    parquet::WriterOptions{}));
+      sink.rows = 0;
+    }
+    STEDI_RETURN_NOT_OK(sink.writer->Write(batch));
+    sink.rows += static_cast<int64_t>(batch.num_rows());
+    if (sink.rows >= kRowsPerDataFile) return CloseSink(sink);
+    return Status::OK();
+  }
+
+  static Status CloseSink(DataFileSink& sink) {
+    if (!sink.writer) return Status::OK();
+    STEDI_ASSIGN_OR_RETURN(parquet::FileSummary summary, sink.writer->Close());
+    sink.writer.reset();
+    sink.closed.push_back(DataFile{sink.path, summary.num_rows, summary.file_bytes});
     return Status::OK();
   }
 
@@ -244,7 +295,6 @@ class IngestRun {
           static_cast<int64_t>(o.stats.records_with_unconvertible_fields);
       r.unconvertible_fields += static_cast<int64_t>(o.stats.unconvertible_fields);
       r.records_with_repaired_utf8 += static_cast<int64_t>(o.stats.records_with_repaired_utf8);
-      if (o.data_file) request.tables[tasks[i].source_index].files.push_back(*o.data_file);
       for (const json::FieldSighting& f : o.stats.fields) {
         request.observations.push_back(FieldObservation{o.source_file.source, o.source_file.name,
                                                         f.name, json::JsonKindsToString(f.kinds),
@@ -252,6 +302,18 @@ class IngestRun {
                                                         static_cast<int64_t>(f.nulls)});
       }
       request.source_files.push_back(std::move(o.source_file));
+    }
+    // Close every worker's open data files (in parallel: closing compresses the last pages).
+    std::vector<DataFileSink*> open;
+    for (auto& per_worker : sinks_) {
+      for (DataFileSink& sink : per_worker) open.push_back(&sink);
+    }
+    STEDI_RETURN_NOT_OK(ParallelFor(open.size(), sinks_.size(),
+                                    [&](size_t i) { return CloseSink(*open[i]); }));
+    for (auto& per_worker : sinks_) {
+      for (size_t s = 0; s < per_worker.size(); ++s) {
+        for (DataFile& f : per_worker[s].closed) request.tables[s].files.push_back(std::move(f));
+      }
     }
     TableChange quarantine;
     quarantine.table = std::string(kQuarantineTable);
@@ -272,6 +334,8 @@ class IngestRun {
   LakeLayout layout_;
   std::string run_id_;
   std::map<std::pair<std::string, std::string>, std::string> known_;  // (source, name) → sha
+  std::vector<std::vector<DataFileSink>> sinks_;  // [worker][source]
+  std::atomic<uint64_t> next_file_{0};
 };
 
 }  // namespace

@@ -203,7 +203,14 @@ class LandingJsonReader::Impl {
   std::vector<PendingKey> pending_keys_;
   uint64_t row_unconvertible_ = 0;
   // Column and sighting guesses per key position: objects usually list keys in one order.
-  std::vector<size_t> column_hint_;
+  // A column hint remembers the key spelling it was found for, so camelCase keys matched
+  // case-insensitively are looked up once, not per record.
+  struct ColumnHint {
+    std::string key;
+    size_t column = 0;
+    bool valid = false;
+  };
+  std::vector<ColumnHint> column_hint_;
   std::vector<size_t> sighting_hint_;
 };
 
@@ -624,10 +631,10 @@ Status LandingJsonReader::Impl::HandleComplete(size_t start, const Frame& frame,
 size_t LandingJsonReader::Impl::FindColumn(std::string_view key, size_t position) {
   const size_t n = names_.size();
   if (position < column_hint_.size()) {
-    const size_t hint = column_hint_[position];
-    if (hint < n && names_[hint] == key) return hint;
+    const ColumnHint& hint = column_hint_[position];
+    if (hint.valid && hint.key == key) return hint.column;
   } else {
-    column_hint_.resize(position + 1, n);
+    column_hint_.resize(position + 1);
   }
   size_t found = n;
   for (size_t c = 0; c < n && found == n; ++c) {
@@ -636,7 +643,7 @@ size_t LandingJsonReader::Impl::FindColumn(std::string_view key, size_t position
   for (size_t c = 0; c < n && found == n; ++c) {
     if (NamesEqual(names_[c], key)) found = c;
   }
-  column_hint_[position] = found;
+  column_hint_[position] = ColumnHint{std::string(key), found, true};
   return found;
 }
 
