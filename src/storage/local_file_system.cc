@@ -95,7 +95,7 @@ class LocalWriteFile final : public WritableFile {
     if (fd_ < 0) return Status::OK();
     // Data must be on disk before the rename makes it visible, or a crash could publish a
     // file with holes.
-    if (!getenv("STEDI_NOSYNC") && ::fdatasync(fd_) != 0) return ErrnoStatus(path_, "sync", errno);
+    if (::fdatasync(fd_) != 0) return ErrnoStatus(path_, "sync", errno);
     if (::close(fd_) != 0) {
       fd_ = -1;
       return ErrnoStatus(path_, "close", errno);
