@@ -63,22 +63,26 @@ def peak_rss_mib(cmd):
 def bench_dataset(name, source, reps, stedi, work):
     stedi_times, duck_times = [], []
     stedi_rows = duck_rows = None
-    for _ in range(reps):
-        lake = work / "lake"
-        shutil.rmtree(lake, ignore_errors=True)
+    # Every run writes into a new folder; folders are deleted only at the end, because deleting
+    # many files right before creating many slows the next run's file creation on ext4.
+    for rep in range(reps):
+        lake = work / f"lake-{name}-{rep}"
         wall, out = run_child([str(stedi), "ingest", "--lake", str(lake), str(source)])
         stedi_times.append(wall)
         stedi_rows = out
-        duck_out = work / "duck"
-        shutil.rmtree(duck_out, ignore_errors=True)
+        duck_out = work / f"duck-{name}-{rep}"
         duck_out.mkdir()
         _, out = run_child([sys.executable, "-c", DUCKDB_SCRIPT, str(source), str(duck_out)])
         result = json.loads(out)
         duck_times.append(result["seconds"])
         duck_rows = result["rows"]
-    shutil.rmtree(work / "lake", ignore_errors=True)
-    stedi_rss = peak_rss_mib([str(stedi), "ingest", "--lake", str(work / "lake"), str(source)])
-    duck_rss = peak_rss_mib([sys.executable, "-c", DUCKDB_SCRIPT, str(source), str(work / "duck")])
+    stedi_rss = peak_rss_mib([str(stedi), "ingest", "--lake", str(work / f"lake-{name}-rss"),
+                              str(source)])
+    (work / f"duck-{name}-rss").mkdir()
+    duck_rss = peak_rss_mib([sys.executable, "-c", DUCKDB_SCRIPT, str(source),
+                             str(work / f"duck-{name}-rss")])
+    for leftover in work.glob(f"*-{name}-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
     size = sum(f.stat().st_size for s in SOURCES for f in (source / s / "landing").glob("*"))
     s_med, d_med = statistics.median(stedi_times), statistics.median(duck_times)
     return {

@@ -18,8 +18,8 @@ int RunIngestCommand(const IngestArgs& args) {
   if (!report.ok()) return ReportFailure(report.status());
 
   TextTable table;
-  table.columns = {"source", "table", "files", "new files", "records", "quarantined",
-                   "unconvertible"};
+  table.columns = {"source",  "table",       "files",        "new files",
+                   "records", "quarantined", "unconvertible"};
   table.numeric = {false, false, true, true, true, true, true};
   for (const SourceIngestReport& s : report->sources) {
     table.rows.push_back({s.source, s.table, std::to_string(s.files_found),
@@ -48,7 +48,8 @@ int RunIngestCommand(const IngestArgs& args) {
   if (report->fragments_quarantined() > 0) {
     std::cout << report->fragments_quarantined()
               << " fragment(s) could not be parsed and are in table `quarantine` "
-                 "(stedi describe --lake " << args.lake << " quarantine)\n";
+                 "(stedi describe --lake "
+              << args.lake << " quarantine)\n";
   }
   if (report->file_errors() > 0) return 2;
   return report->fragments_quarantined() > 0 ? kExitQuarantined : kExitOk;

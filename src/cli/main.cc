@@ -1,7 +1,6 @@
 // `stedi`: the command-line entry point. Parses flags with CLI11 and hands each subcommand to
 // its Run*Command function; all real work lives in the layers below.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "cli/commands.h"
@@ -22,11 +21,12 @@ int main(int argc, char** argv) {
   std::string database;
   auto* ingest = app.add_subcommand("ingest", "Ingest landing JSON files into a lake");
   ingest->add_option("--lake", ing.lake, "Lake folder (created when missing)")->required();
-  auto* db_opt = ingest->add_option("--database", database,
-                                    "Database name, fixed when the lake is created (default stedi)");
+  auto* db_opt = ingest->add_option(
+      "--database", database, "Database name, fixed when the lake is created (default stedi)");
   ingest->add_option("--threads", ing.threads, "Worker threads (default: one per core)");
-  ingest->add_option("SOURCE", ing.source,
-                     "Folder holding {customer,accelerometer,step_trainer}/landing/")
+  ingest
+      ->add_option("SOURCE", ing.source,
+                   "Folder holding {customer,accelerometer,step_trainer}/landing/")
       ->required();
 
   stedi::TablesArgs tab;

@@ -21,9 +21,8 @@ Status Batch::Validate() const {
                               std::string(TypeName(f.type)));
     }
     if (columns_[i].size() != num_rows_) {
-      return Status::Internal("column " + f.name + " has " +
-                              std::to_string(columns_[i].size()) + " rows, batch has " +
-                              std::to_string(num_rows_));
+      return Status::Internal("column " + f.name + " has " + std::to_string(columns_[i].size()) +
+                              " rows, batch has " + std::to_string(num_rows_));
     }
     if (!f.nullable && columns_[i].null_count() > 0) {
       return Status::Invalid("column " + f.name + " is not nullable but holds nulls");

@@ -39,8 +39,8 @@ TEST(ColumnBuilderTest, StringsAndCopy) {
 }
 
 TEST(BatchTest, ValidateCatchesMismatch) {
-  auto schema = std::make_shared<Schema>(std::vector<Field>{{"a", TypeId::kInt64, false, 1},
-                                                            {"B", TypeId::kString, true, 2}});
+  auto schema = std::make_shared<Schema>(
+      std::vector<Field>{{"a", TypeId::kInt64, false, 1}, {"B", TypeId::kString, true, 2}});
   BatchBuilder bb(schema);
   bb.column(0).AppendInt64(1);
   bb.column(1).AppendNull();

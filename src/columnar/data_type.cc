@@ -8,14 +8,22 @@ namespace stedi {
 
 std::string_view TypeName(TypeId type) {
   switch (type) {
-    case TypeId::kBoolean: return "boolean";
-    case TypeId::kInt32: return "int";
-    case TypeId::kInt64: return "bigint";
-    case TypeId::kFloat64: return "double";
-    case TypeId::kString: return "string";
-    case TypeId::kBinary: return "binary";
-    case TypeId::kDate: return "date";
-    case TypeId::kTimestamp: return "timestamp";
+    case TypeId::kBoolean:
+      return "boolean";
+    case TypeId::kInt32:
+      return "int";
+    case TypeId::kInt64:
+      return "bigint";
+    case TypeId::kFloat64:
+      return "double";
+    case TypeId::kString:
+      return "string";
+    case TypeId::kBinary:
+      return "binary";
+    case TypeId::kDate:
+      return "date";
+    case TypeId::kTimestamp:
+      return "timestamp";
   }
   return "unknown";
 }
@@ -33,14 +41,18 @@ std::optional<TypeId> TypeFromName(std::string_view name) {
 
 int FixedWidth(TypeId type) {
   switch (type) {
-    case TypeId::kBoolean: return 1;
+    case TypeId::kBoolean:
+      return 1;
     case TypeId::kInt32:
-    case TypeId::kDate: return 4;
+    case TypeId::kDate:
+      return 4;
     case TypeId::kInt64:
     case TypeId::kTimestamp:
-    case TypeId::kFloat64: return 8;
+    case TypeId::kFloat64:
+      return 8;
     case TypeId::kString:
-    case TypeId::kBinary: return 0;
+    case TypeId::kBinary:
+      return 0;
   }
   return 0;
 }

@@ -5,9 +5,7 @@
 
 namespace stedi {
 
-size_t DefaultParallelism() {
-  return std::max<size_t>(1, std::thread::hardware_concurrency());
-}
+size_t DefaultParallelism() { return std::max<size_t>(1, std::thread::hardware_concurrency()); }
 
 Status ParallelFor(size_t count, size_t threads, const std::function<Status(size_t)>& task) {
   return ParallelForWorkers(count, threads, [&](size_t i, size_t) { return task(i); });

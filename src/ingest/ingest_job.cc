@@ -90,7 +90,7 @@ Result<std::vector<FileTask>> DiscoverFiles(FileSystem& fs, const std::string& s
 // when KEEP returns true for the checksum, so a skipped file leaves nothing behind.
 Result<std::string> CopyAndHash(FileSystem& fs, const RandomAccessFile& src, const std::string& dst,
                                 const std::function<bool(const std::string&)>& keep) {
-  STEDI_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(dst));
+  STEDI_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(dst, SyncMode::kDeferred));
   Sha256 hash;
   // Uninitialised and no larger than the file: zeroing a big buffer per small file costs more
   // than copying it.
@@ -122,7 +122,10 @@ struct DataFileSink {
 class IngestRun {
  public:
   IngestRun(FileSystem& fs, const IngestOptions& options, Catalog& catalog)
-      : fs_(fs), options_(options), catalog_(catalog), layout_(options.lake_dir),
+      : fs_(fs),
+        options_(options),
+        catalog_(catalog),
+        layout_(options.lake_dir),
         run_id_(NewRunId()) {}
 
   Result<IngestReport> Run() {
@@ -163,10 +166,14 @@ class IngestRun {
       Sha256 hash;
       hash.Update(std::string_view(whole.get(), size));
       sha = hash.Finish();
-      if (!known) STEDI_RETURN_NOT_OK(fs_.WriteAll(raw_path, std::string_view(whole.get(), size)));
+      if (!known) {
+        STEDI_ASSIGN_OR_RETURN(auto raw, fs_.OpenForWrite(raw_path, SyncMode::kDeferred));
+        STEDI_RETURN_NOT_OK(raw->Append(std::string_view(whole.get(), size)));
+        STEDI_RETURN_NOT_OK(raw->Close());
+      }
     } else {
-      STEDI_ASSIGN_OR_RETURN(sha, CopyAndHash(fs_, *file, raw_path,
-                                              [&](const std::string&) { return !known; }));
+      STEDI_ASSIGN_OR_RETURN(
+          sha, CopyAndHash(fs_, *file, raw_path, [&](const std::string&) { return !known; }));
     }
     if (known) {
       if (previous->second == sha) {
@@ -182,7 +189,8 @@ class IngestRun {
 
     json::ReaderOptions reader_options;
     // A chunk no larger than the file: the reader's buffer is sized per file.
-    reader_options.chunk_bytes = std::clamp<uint64_t>(size + 1, 64 << 10, reader_options.chunk_bytes);
+    reader_options.chunk_bytes =
+        std::clamp<uint64_t>(size + 1, 64 << 10, reader_options.chunk_bytes);
     json::LandingJsonReader reader(source.schema, reader_options);
     auto on_batch = [&](Batch batch) -> Status { return AppendRows(source, sink, batch); };
     auto on_fragment = [&](json::QuarantinedFragment fragment) -> Status {
@@ -213,7 +221,8 @@ class IngestRun {
       std::string table_folder = LakeLayout::TableFolder(source.name, "landing", source.table);
       sink.path = JoinPath(table_folder, "data/" + run_id_ + "-" +
                                              std::to_string(next_file_.fetch_add(1)) + ".parquet");
-      STEDI_ASSIGN_OR_RETURN(auto out, fs_.OpenForWrite(layout_.Resolve(sink.path)));
+      STEDI_ASSIGN_OR_RETURN(auto out,
+                             fs_.OpenForWrite(layout_.Resolve(sink.path), SyncMode::kDeferred));
       STEDI_ASSIGN_OR_RETURN(sink.writer, parquet::FileWriter::Open(std::move(out), source.schema,
                                                                     parquet::WriterOptions{}));
       sink.rows = 0;
@@ -246,11 +255,12 @@ class IngestRun {
       }
     }
     if (builder.num_rows() == 0) return std::optional<DataFile>();
-    std::string relative = JoinPath(LakeLayout::TableFolder("", "", kQuarantineTable),
-                                    "data/" + run_id_ + ".parquet");
-    STEDI_ASSIGN_OR_RETURN(auto sink, fs_.OpenForWrite(layout_.Resolve(relative)));
-    STEDI_ASSIGN_OR_RETURN(auto writer,
-                           parquet::FileWriter::Open(std::move(sink), schema, parquet::WriterOptions{}));
+    std::string relative =
+        JoinPath(LakeLayout::TableFolder("", "", kQuarantineTable), "data/" + run_id_ + ".parquet");
+    STEDI_ASSIGN_OR_RETURN(auto sink,
+                           fs_.OpenForWrite(layout_.Resolve(relative), SyncMode::kDeferred));
+    STEDI_ASSIGN_OR_RETURN(
+        auto writer, parquet::FileWriter::Open(std::move(sink), schema, parquet::WriterOptions{}));
     STEDI_RETURN_NOT_OK(writer->Write(builder.Finish()));
     STEDI_ASSIGN_OR_RETURN(parquet::FileSummary summary, writer->Close());
     return std::optional<DataFile>(
@@ -296,10 +306,9 @@ class IngestRun {
       r.unconvertible_fields += static_cast<int64_t>(o.stats.unconvertible_fields);
       r.records_with_repaired_utf8 += static_cast<int64_t>(o.stats.records_with_repaired_utf8);
       for (const json::FieldSighting& f : o.stats.fields) {
-        request.observations.push_back(FieldObservation{o.source_file.source, o.source_file.name,
-                                                        f.name, json::JsonKindsToString(f.kinds),
-                                                        static_cast<int64_t>(f.present),
-                                                        static_cast<int64_t>(f.nulls)});
+        request.observations.push_back(FieldObservation{
+            o.source_file.source, o.source_file.name, f.name, json::JsonKindsToString(f.kinds),
+            static_cast<int64_t>(f.present), static_cast<int64_t>(f.nulls)});
       }
       request.source_files.push_back(std::move(o.source_file));
     }
@@ -308,8 +317,8 @@ class IngestRun {
     for (auto& per_worker : sinks_) {
       for (DataFileSink& sink : per_worker) open.push_back(&sink);
     }
-    STEDI_RETURN_NOT_OK(ParallelFor(open.size(), sinks_.size(),
-                                    [&](size_t i) { return CloseSink(*open[i]); }));
+    STEDI_RETURN_NOT_OK(
+        ParallelFor(open.size(), sinks_.size(), [&](size_t i) { return CloseSink(*open[i]); }));
     for (auto& per_worker : sinks_) {
       for (size_t s = 0; s < per_worker.size(); ++s) {
         for (DataFile& f : per_worker[s].closed) request.tables[s].files.push_back(std::move(f));
@@ -324,6 +333,8 @@ class IngestRun {
     STEDI_ASSIGN_OR_RETURN(auto quarantine_file, WriteQuarantine(tasks, outcomes));
     if (quarantine_file) quarantine.files.push_back(*quarantine_file);
     request.tables.push_back(std::move(quarantine));
+    // Everything the commit will reference must be durable before the commit makes it visible.
+    STEDI_RETURN_NOT_OK(fs_.SyncWrites(options_.lake_dir));
     STEDI_RETURN_NOT_OK(catalog_.Commit(request));
     return report;
   }
@@ -334,7 +345,7 @@ class IngestRun {
   LakeLayout layout_;
   std::string run_id_;
   std::map<std::pair<std::string, std::string>, std::string> known_;  // (source, name) → sha
-  std::vector<std::vector<DataFileSink>> sinks_;  // [worker][source]
+  std::vector<std::vector<DataFileSink>> sinks_;                      // [worker][source]
   std::atomic<uint64_t> next_file_{0};
 };
 

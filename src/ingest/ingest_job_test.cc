@@ -123,8 +123,7 @@ TEST_F(IngestJobTest, ChangedFileUnderIngestedNameIsRefusedNotDuplicated) {
   auto report = Ingest(JoinPath(root_, "src"));
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->file_errors(), 1);
-  EXPECT_NE(SourceReport(*report, "step_trainer").file_errors[0].find("s.json"),
-            std::string::npos);
+  EXPECT_NE(SourceReport(*report, "step_trainer").file_errors[0].find("s.json"), std::string::npos);
   EXPECT_EQ(RowsOnDisk("step_trainer_landing"), 1);
 }
 

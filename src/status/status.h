@@ -71,8 +71,8 @@ class [[nodiscard]] Status {
 }  // namespace stedi
 
 /// Returns the Status of EXPR from the enclosing function when it is not OK.
-#define STEDI_RETURN_NOT_OK(expr)                 \
-  do {                                            \
-    ::stedi::Status stedi_status_ = (expr);       \
+#define STEDI_RETURN_NOT_OK(expr)                  \
+  do {                                             \
+    ::stedi::Status stedi_status_ = (expr);        \
     if (!stedi_status_.ok()) return stedi_status_; \
   } while (false)

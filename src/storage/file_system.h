@@ -41,6 +41,12 @@ struct FileInfo {
   bool is_dir = false;
 };
 
+/// When a written file's bytes must be on stable storage.
+enum class SyncMode {
+  kOnClose,   ///< Close() syncs before publishing: the file is durable once visible.
+  kDeferred,  ///< Close() publishes without syncing; a later SyncWrites() makes it durable.
+};
+
 /// All file I/O goes through this interface, so tests run in memory and object stores
 /// (s3://) can slot in later. Paths use '/' separators. Implementations are thread-safe.
 class FileSystem {
@@ -50,7 +56,13 @@ class FileSystem {
   virtual Result<std::unique_ptr<RandomAccessFile>> OpenForRead(const std::string& path) = 0;
   /// Opens PATH for writing, creating parent folders. The content appears at PATH atomically
   /// on Close() (write to a temporary name, then rename), replacing any older file.
-  virtual Result<std::unique_ptr<WritableFile>> OpenForWrite(const std::string& path) = 0;
+  Result<std::unique_ptr<WritableFile>> OpenForWrite(const std::string& path,
+                                                     SyncMode mode = SyncMode::kOnClose) {
+    return DoOpenForWrite(path, mode);
+  }
+  /// Makes every file written below DIR with SyncMode::kDeferred durable. One barrier for many
+  /// files lets the OS write them back together instead of waiting on each.
+  virtual Status SyncWrites(const std::string& dir) = 0;
   /// Lists the direct entries of DIR, sorted by name; NotFound when DIR does not exist.
   virtual Result<std::vector<FileInfo>> List(const std::string& dir) = 0;
   virtual Result<FileInfo> Stat(const std::string& path) = 0;
@@ -70,6 +82,10 @@ class FileSystem {
   Status WriteAll(const std::string& path, std::string_view data);
   /// Lists every file (not folder) below DIR, recursively, sorted by path.
   Result<std::vector<FileInfo>> ListRecursive(const std::string& dir);
+
+ protected:
+  virtual Result<std::unique_ptr<WritableFile>> DoOpenForWrite(const std::string& path,
+                                                               SyncMode mode) = 0;
 };
 
 /// Returns the file system of the local disk.

@@ -1,7 +1,6 @@
 #include "storage/file_system.h"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -17,9 +16,9 @@ class FileSystemTest : public ::testing::TestWithParam<bool> {
   void SetUp() override {
     if (GetParam()) {
       fs_ = NewLocalFileSystem();
-      root_ = (std::filesystem::temp_directory_path() /
-               ("stedi_fs_test_" + std::to_string(::getpid())))
-                  .string();
+      root_ =
+          (std::filesystem::temp_directory_path() / ("stedi_fs_test_" + std::to_string(::getpid())))
+              .string();
       ASSERT_TRUE(fs_->DeleteDirRecursive(root_).ok());
     } else {
       fs_ = NewMemoryFileSystem();
@@ -86,6 +85,20 @@ TEST_P(FileSystemTest, ReadAtAndRename) {
   EXPECT_FALSE(*fs_->Exists(a));
   EXPECT_EQ(*fs_->ReadAll(b), "0123456789");
   EXPECT_TRUE(fs_->OpenForRead(a).status().IsNotFound());
+}
+
+TEST_P(FileSystemTest, DeferredSyncPublishesOnCloseAndSyncsLater) {
+  std::string path = JoinPath(root_, "deferred/file.bin");
+  auto w = fs_->OpenForWrite(path, SyncMode::kDeferred);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Append("bytes").ok());
+  EXPECT_FALSE(*fs_->Exists(path));
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(*fs_->ReadAll(path), "bytes");
+  EXPECT_TRUE(fs_->SyncWrites(root_).ok());
+  if (GetParam()) {
+    EXPECT_TRUE(fs_->SyncWrites(JoinPath(root_, "missing")).IsNotFound());
+  }
 }
 
 TEST_P(FileSystemTest, Sha256MatchesKnownVector) {

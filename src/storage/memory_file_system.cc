@@ -77,10 +77,14 @@ class MemoryFileSystem final : public FileSystem {
     return std::unique_ptr<RandomAccessFile>(new MemoryReadFile(p, it->second));
   }
 
-  Result<std::unique_ptr<WritableFile>> OpenForWrite(const std::string& path) override {
+  Status SyncWrites(const std::string&) override { return Status::OK(); }
+
+ protected:
+  Result<std::unique_ptr<WritableFile>> DoOpenForWrite(const std::string& path, SyncMode) override {
     return std::unique_ptr<WritableFile>(new MemoryWriteFile(Normalize(path), state_));
   }
 
+ public:
   Result<std::vector<FileInfo>> List(const std::string& dir) override {
     std::string d = Normalize(dir);
     std::string prefix = d + "/";

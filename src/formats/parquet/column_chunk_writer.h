@@ -4,13 +4,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "columnar/column.h"
 #include "columnar/schema.h"
 #include "formats/parquet/column_statistics.h"
 #include "formats/parquet/metadata.h"
+#include "formats/parquet/value_dictionary.h"
 #include "status/result.h"
 
 namespace stedi::parquet {
@@ -40,9 +40,14 @@ PhysicalType PhysicalTypeFor(TypeId type);
 /// Encodes the values of one column for one row group into pages, independently of every other
 /// column (so columns can be encoded on separate threads). Holds the row group's encoded pages
 /// plus the page being filled. Dictionary encoding is used while it is smaller than PLAIN and
-/// the dictionary stays under the page size; after that the chunk continues in PLAIN.
+/// the dictionary stays under the page size; after that the chunk continues in PLAIN. A chunk
+/// whose dictionary (entries plus bit-packed indices) is not smaller than PLAIN after its first
+/// kEarlyCheckValues values switches to PLAIN right there.
 class ColumnChunkWriter {
  public:
+  /// Number of dictionary-encoded values after which a chunk decides whether the dictionary pays.
+  static constexpr size_t kEarlyCheckValues = 16 * 1024;
+
   ColumnChunkWriter(Field field, ChunkWriterOptions options);
 
   /// Encodes rows [OFFSET, OFFSET + LENGTH) of COLUMN, whose type must be the field's.
@@ -51,12 +56,17 @@ class ColumnChunkWriter {
   Result<EncodedChunk> Finish();
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-
+  // One instantiation per value representation (bool, int32_t, int64_t, double,
+  // std::string_view), so the inner loop has no per-value branch on the column type.
+  template <typename T>
+  Status AppendValues(const Column& column, size_t offset, size_t length);
+  template <typename T>
+  uint32_t DictionaryIndex(T value);
   void AppendPlain(std::string_view value);
+  size_t DictionarySize() const;
+  size_t DictionaryPlainBytes() const;
+  void ClearDictionary();
+  bool DictionaryPaysSoFar() const;
   size_t EstimatedPageBytes() const;
   void FallBackToPlain();
   Status FlushPage();
@@ -67,10 +77,11 @@ class ColumnChunkWriter {
   ChunkWriterOptions options_;
   bool use_dictionary_ = false;
 
-  // Dictionary of the current chunk: value bytes (PLAIN for fixed width) -> index.
-  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> dict_index_;
-  std::vector<const std::string*> dict_entries_;
-  size_t dict_plain_bytes_ = 0;
+  // Dictionary of the current chunk; only the one matching the physical type is used.
+  FixedWidthDictionary<uint32_t> dict32_;
+  FixedWidthDictionary<uint64_t> dict64_;
+  ByteArrayDictionary<> dict_bytes_;
+  size_t chunk_dictionary_values_ = 0;  // values dictionary-encoded in this chunk
   bool dict_pages_written_ = false;
   bool plain_pages_written_ = false;
 

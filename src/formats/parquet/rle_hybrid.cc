@@ -23,11 +23,19 @@ void AppendBitPacked(const uint32_t* values, size_t n, size_t groups, int bit_wi
   const size_t start = out->size();
   out->resize(start + total_bits / 8, '\0');
   char* dst = out->data() + start;
-  size_t bit = 0;
+  // Values go into a 64-bit accumulator, least significant bits first, and leave it a byte at
+  // a time; bit_width <= 32 keeps at most 39 bits pending.
+  const uint64_t mask = (uint64_t{1} << bit_width) - 1;
+  uint64_t acc = 0;
+  int pending = 0;
   for (size_t i = 0; i < groups * 8; ++i) {
-    const uint64_t v = i < n ? values[i] : 0;
-    for (int b = 0; b < bit_width; ++b, ++bit) {
-      if ((v >> b) & 1) dst[bit / 8] = static_cast<char>(dst[bit / 8] | (1 << (bit % 8)));
+    const uint64_t v = i < n ? values[i] & mask : 0;
+    acc |= v << pending;
+    pending += bit_width;
+    while (pending >= 8) {
+      *dst++ = static_cast<char>(acc & 0xFF);
+      acc >>= 8;
+      pending -= 8;
     }
   }
 }
