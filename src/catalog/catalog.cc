@@ -388,7 +388,7 @@ Catalog::Catalog(std::string lake_dir, std::unique_ptr<SqliteConnection> db, std
 Catalog::~Catalog() = default;
 
 Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& lake_dir,
-                                               std::optional<std::string> database) {
+                                               const std::optional<std::string>& database) {
   auto fs = NewLocalFileSystem();
   STEDI_RETURN_NOT_OK(fs->CreateDirs(lake_dir));
   STEDI_ASSIGN_OR_RETURN(

@@ -35,7 +35,7 @@ class Catalog {
   /// "stedi"; lower-case letters, digits and '_', as Athena allows); for an existing lake a
   /// given DATABASE must match the stored name (case-insensitively), else Invalid names both.
   static Result<std::unique_ptr<Catalog>> Open(const std::string& lake_dir,
-                                               std::optional<std::string> database);
+                                               const std::optional<std::string>& database);
   ~Catalog();
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;

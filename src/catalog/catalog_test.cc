@@ -26,7 +26,7 @@ Schema CustomerSchema() {
                  {"registrationDate", TypeId::kInt64, true, 3}});
 }
 
-TableChange Append(std::string table, std::vector<DataFile> files,
+TableChange Append(const std::string& table, std::vector<DataFile> files,
                    std::optional<int64_t> expected = std::nullopt) {
   TableChange c;
   c.table = table;
@@ -38,7 +38,7 @@ TableChange Append(std::string table, std::vector<DataFile> files,
   return c;
 }
 
-SourceFile Landed(std::string name, std::string content) {
+SourceFile Landed(const std::string& name, const std::string& content) {
   SourceFile f;
   f.source = "customer";
   f.name = name;
@@ -69,7 +69,7 @@ class CatalogTest : public ::testing::Test {
   }
   void TearDown() override { fsys::remove_all(root_); }
 
-  std::unique_ptr<Catalog> OpenLake(std::optional<std::string> database = std::nullopt) {
+  std::unique_ptr<Catalog> OpenLake(const std::optional<std::string>& database = std::nullopt) {
     auto catalog = Catalog::Open(lake_, database);
     EXPECT_TRUE(catalog.ok()) << catalog.status().ToString();
     return catalog.ok() ? catalog.MoveValue() : nullptr;

@@ -136,7 +136,8 @@ std::string DescribeFiles(const std::vector<std::string>& names, bool is_last, s
 std::string DescribeGroups(const std::vector<std::pair<std::string, std::string>>& key_file,
                            std::string_view connector) {
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;
-  for (const auto& [key, file] : key_file) {
+  for (const auto& [group_key, file] : key_file) {
+    const std::string& key = group_key;  // clang < 16 cannot capture structured bindings
     auto it =
         std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == key; });
     if (it == groups.end()) {

@@ -192,7 +192,7 @@ class IngestRun {
     reader_options.chunk_bytes =
         std::clamp<uint64_t>(size + 1, 64 << 10, reader_options.chunk_bytes);
     json::LandingJsonReader reader(source.schema, reader_options);
-    auto on_batch = [&](Batch batch) -> Status { return AppendRows(source, sink, batch); };
+    auto on_batch = [&](const Batch& batch) -> Status { return AppendRows(source, sink, batch); };
     auto on_fragment = [&](json::QuarantinedFragment fragment) -> Status {
       out->fragments.push_back(std::move(fragment));
       return Status::OK();

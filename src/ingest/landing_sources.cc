@@ -3,8 +3,10 @@
 namespace stedi {
 namespace {
 
-std::shared_ptr<const Schema> MakeSchema(std::vector<std::pair<const char*, TypeId>> columns) {
+std::shared_ptr<const Schema> MakeSchema(
+    const std::vector<std::pair<const char*, TypeId>>& columns) {
   std::vector<Field> fields;
+  fields.reserve(columns.size());
   int id = 1;
   for (auto& [name, type] : columns) fields.push_back(Field{name, type, true, id++});
   return std::make_shared<const Schema>(std::move(fields));

@@ -45,10 +45,12 @@ class [[nodiscard]] Result {
 #define STEDI_CONCAT_INNER(a, b) a##b
 #define STEDI_CONCAT(a, b) STEDI_CONCAT_INNER(a, b)
 
+// NOLINTBEGIN(bugprone-macro-parentheses): TMP is a fresh name and LHS may be a declaration.
 #define STEDI_ASSIGN_OR_RETURN_IMPL(tmp, lhs, rexpr) \
   auto tmp = (rexpr);                                \
   if (!tmp.ok()) return tmp.status();                \
-  lhs = std::move(tmp).value()  // NOLINT(bugprone-macro-parentheses): lhs may be a declaration
+  lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 /// Evaluates REXPR (a Result); returns its Status when not OK, else assigns its value to LHS,
 /// which may be a declaration (`auto x`).

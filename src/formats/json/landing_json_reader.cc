@@ -163,6 +163,7 @@ class LandingJsonReader::Impl {
 
   // --- parsing one complete value ---
   Status HandleComplete(size_t start, const Frame& frame, size_t* next);
+  Status TryWholeLine(size_t start, bool eof, bool* handled, size_t* next);
   Status ClassifyOther(size_t start, size_t end);
   error_code ParseObject(const char* data, size_t len, size_t capacity, const char** error_at);
   error_code ConvertValue(od::value& value, size_t column, uint32_t* kind);
@@ -186,6 +187,10 @@ class LandingJsonReader::Impl {
   size_t length_ = 0;
   uint64_t base_ = 0;
   std::vector<uint8_t> stack_;  // open brackets of the value being framed
+  // Stream offset up to which the whole-line fast path is known not to apply (the line there
+  // failed it, or had no end in the buffer): glued objects on one long line are framed one by
+  // one without parsing the rest of the line again for each of them.
+  uint64_t no_fast_path_until_ = 0;
 
   // An over-long fragment being skipped up to the end of its line.
   bool skipping_ = false;
@@ -202,6 +207,9 @@ class LandingJsonReader::Impl {
   uint64_t row_stamp_ = 0;
   std::vector<PendingKey> pending_keys_;
   uint64_t row_unconvertible_ = 0;
+  // Set when a nested object or array was taken as raw text without being walked: simdjson then
+  // has not checked its grammar, so the whole-line fast path cannot vouch for the line.
+  bool took_raw_container_ = false;
   // Column and sighting guesses per key position: objects usually list keys in one order.
   // A column hint remembers the key spelling it was found for, so camelCase keys matched
   // case-insensitively are looked up once, not per record.
@@ -241,6 +249,7 @@ Status LandingJsonReader::Impl::Read(const RandomAccessFile& file, const BatchCa
   length_ = 0;
   base_ = 0;
   skipping_ = false;
+  no_fast_path_until_ = 0;
 
   STEDI_ASSIGN_OR_RETURN(std::unique_ptr<ByteStream> stream, OpenByteStream(file));
   stats_->gzip = stream->gzip();
@@ -327,6 +336,11 @@ Status LandingJsonReader::Impl::Process(size_t begin, bool eof, size_t* consumed
     if (IsJsonSpace(c)) {
       ++pos;
       continue;
+    }
+    if (c == '{' && base_ + pos >= no_fast_path_until_) {
+      bool handled = false;
+      STEDI_RETURN_NOT_OK(TryWholeLine(pos, eof, &handled, &pos));
+      if (handled) continue;
     }
     Frame frame = (c == '{' || c == '[') ? FrameValue(pos, eof) : FrameOther(pos, eof);
     switch (frame.outcome) {
@@ -628,6 +642,47 @@ Status LandingJsonReader::Impl::HandleComplete(size_t start, const Frame& frame,
   return Status::OK();
 }
 
+// Fast path for the usual layout, one object per line: parses the line from START (a '{') up to
+// its last non-space byte as one document. When that succeeds and every value was walked (so the
+// line is valid JSON, not just accepted by On-Demand), the framer would have found the same
+// value (a valid object balances its brackets, holds no raw newline in a string and has no '{'
+// where a value cannot start; nothing but whitespace follows it on the line), so the row is
+// taken without framing. On any failure nothing has been emitted or counted, *HANDLED stays
+// false, and the caller frames the line the careful way.
+Status LandingJsonReader::Impl::TryWholeLine(size_t start, bool eof, bool* handled,
+                                             size_t* next) {
+  *handled = false;
+  const char* buf = buffer_.data();
+  const void* nl = std::memchr(buf + start, '\n', length_ - start);
+  size_t line_end;
+  if (nl != nullptr) {
+    line_end = static_cast<size_t>(static_cast<const char*>(nl) - buf);
+  } else if (eof) {
+    line_end = length_;
+  } else {
+    no_fast_path_until_ = base_ + length_;
+    return Status::OK();
+  }
+  size_t end = line_end;
+  while (end > start && IsJsonSpace(buf[end - 1])) --end;
+  if (buf[end - 1] != '}' || end - start > options_.max_object_bytes) {
+    no_fast_path_until_ = base_ + line_end;
+    return Status::OK();
+  }
+  const char* error_at = nullptr;
+  if (ParseObject(buf + start, end - start, buffer_.size() - start, &error_at) !=
+          simdjson::SUCCESS ||
+      took_raw_container_) {
+    no_fast_path_until_ = base_ + line_end;
+    return Status::OK();
+  }
+  *handled = true;
+  *next = end;
+  CommitRow();
+  if (builder_->num_rows() >= options_.batch_rows) return FlushBatch();
+  return Status::OK();
+}
+
 size_t LandingJsonReader::Impl::FindColumn(std::string_view key, size_t position) {
   const size_t n = names_.size();
   if (position < column_hint_.size()) {
@@ -675,6 +730,7 @@ error_code LandingJsonReader::Impl::ParseObject(const char* data, size_t len, si
   ++row_stamp_;
   pending_keys_.clear();
   row_unconvertible_ = 0;
+  took_raw_container_ = false;
   od::document doc;
   error_code err = parser_.iterate(data, len, capacity).get(doc);
   if (err) return err;
@@ -844,6 +900,7 @@ error_code LandingJsonReader::Impl::ConvertValue(od::value& value, size_t column
         }
         cell.state = Cell::State::kString;
         cell.s = TrimTrailingSpace(raw);
+        took_raw_container_ = true;
       } else {
         if ((err = ValidateNested(value, 0))) return err;
         converted = false;

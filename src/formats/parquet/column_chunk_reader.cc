@@ -314,8 +314,8 @@ Status ChunkDecoder::Run(std::string_view chunk, uint64_t base, int64_t num_valu
               h.uncompressed_page_size) {
         return Corrupt(page_offset, "level lengths exceed the page");
       }
-      const size_t levels_size =
-          static_cast<size_t>(v2.definition_levels_byte_length + v2.repetition_levels_byte_length);
+      const size_t levels_size = static_cast<size_t>(v2.definition_levels_byte_length) +
+                                 static_cast<size_t>(v2.repetition_levels_byte_length);
       level_bytes = raw.substr(v2.repetition_levels_byte_length, v2.definition_levels_byte_length);
       const std::string_view compressed_values = raw.substr(levels_size);
       const size_t values_size = static_cast<size_t>(h.uncompressed_page_size) - levels_size;

@@ -110,7 +110,7 @@ Written WriteFile(FileSystem& fs, const std::string& path, std::shared_ptr<const
                   const std::vector<Batch>& batches, WriterOptions options) {
   auto out = fs.OpenForWrite(path);
   EXPECT_TRUE(out.ok());
-  auto writer = FileWriter::Open(std::move(*out), schema, std::move(options));
+  auto writer = FileWriter::Open(std::move(*out), std::move(schema), std::move(options));
   EXPECT_TRUE(writer.ok()) << writer.status().ToString();
   for (const Batch& b : batches) {
     Status st = (*writer)->Write(b);
