@@ -152,6 +152,7 @@ class LandingJsonReader::Impl {
               const FragmentCallback& on_fragment, LandingFileStats* stats);
 
  private:
+  Status ReadStream(const RandomAccessFile& file);
   // --- per-file driving ---
   Status Process(size_t begin, bool eof, size_t* consumed);
   Status EmitFragment(uint64_t offset, std::string reason, std::string_view raw);
@@ -172,6 +173,8 @@ class LandingJsonReader::Impl {
   void CommitRow();
   size_t FindColumn(std::string_view key, size_t position);
   void CountKey(std::string_view key, uint32_t kind, size_t position);
+  bool SameKeysAsRun() const;
+  void FlushKeyRun();
 
   std::shared_ptr<const Schema> schema_;
   ReaderOptions options_;
@@ -220,6 +223,18 @@ class LandingJsonReader::Impl {
   };
   std::vector<ColumnHint> column_hint_;
   std::vector<size_t> sighting_hint_;
+  // Rows usually repeat one key sequence. The keys (spelling and kind) of the last row counted
+  // in stats_->fields, with their indexes there, and how many rows since had exactly the same
+  // keys: their sightings are added in one step by FlushKeyRun (before a different row is
+  // counted, and at the end of each read).
+  struct RunKey {
+    std::string name;
+    uint32_t kind = 0;
+    size_t index = 0;
+  };
+  std::vector<RunKey> run_keys_;
+  size_t run_size_ = 0;  // run_keys_[0, run_size_) hold the sequence
+  uint64_t run_repeats_ = 0;
 };
 
 LandingJsonReader::LandingJsonReader(std::shared_ptr<const Schema> target, ReaderOptions options)
@@ -241,10 +256,20 @@ Status LandingJsonReader::ReadBuffer(std::string_view name, std::string_view byt
 Status LandingJsonReader::Impl::Read(const RandomAccessFile& file, const BatchCallback& on_batch,
                                      const FragmentCallback& on_fragment, LandingFileStats* stats) {
   LandingFileStats local_stats;
-  file_ = &file;
   on_batch_ = &on_batch;
   on_fragment_ = &on_fragment;
   stats_ = stats ? stats : &local_stats;
+  run_size_ = 0;
+  run_repeats_ = 0;
+  Status st = ReadStream(file);
+  // The caller may read or change stats between reads: settle the pending sightings now.
+  FlushKeyRun();
+  run_size_ = 0;
+  return st;
+}
+
+Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file) {
+  file_ = &file;
   builder_ = std::make_unique<BatchBuilder>(schema_);
   length_ = 0;
   base_ = 0;
@@ -980,9 +1005,42 @@ error_code LandingJsonReader::Impl::ValidateNested(od::value& value, int depth) 
   return Validate(value, &kind);
 }
 
+bool LandingJsonReader::Impl::SameKeysAsRun() const {
+  if (pending_keys_.size() != run_size_) return false;
+  for (size_t i = 0; i < run_size_; ++i) {
+    if (pending_keys_[i].kind != run_keys_[i].kind || pending_keys_[i].name != run_keys_[i].name) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void LandingJsonReader::Impl::FlushKeyRun() {
+  if (run_repeats_ == 0) return;
+  for (size_t i = 0; i < run_size_; ++i) {
+    FieldSighting& f = stats_->fields[run_keys_[i].index];
+    f.present += run_repeats_;
+    if (run_keys_[i].kind == Bit(JsonKind::kNull)) f.nulls += run_repeats_;
+  }
+  run_repeats_ = 0;
+}
+
 void LandingJsonReader::Impl::CommitRow() {
-  for (size_t position = 0; position < pending_keys_.size(); ++position) {
-    CountKey(pending_keys_[position].name, pending_keys_[position].kind, position);
+  if (run_size_ > 0 && SameKeysAsRun()) {
+    // Same keys as the row before: counted later in one step (kinds are already recorded).
+    ++run_repeats_;
+  } else {
+    FlushKeyRun();
+    const size_t n = pending_keys_.size();
+    if (run_keys_.size() < n) run_keys_.resize(n);
+    for (size_t position = 0; position < n; ++position) {
+      const PendingKey& key = pending_keys_[position];
+      CountKey(key.name, key.kind, position);
+      run_keys_[position].name.assign(key.name);
+      run_keys_[position].kind = key.kind;
+      run_keys_[position].index = sighting_hint_[position];
+    }
+    run_size_ = n;
   }
   for (size_t c = 0; c < names_.size(); ++c) {
     ColumnBuilder& out = builder_->column(c);
