@@ -69,11 +69,11 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < paths.size(); ++i) {
       stedi::Status st = reader.ReadBuffer(
           paths[i], contents[i],
-          [&](stedi::Batch b) {
+          [&](const stedi::Batch& b) {
             rows += b.num_rows();
             return stedi::Status::OK();
           },
-          [&](stedi::json::QuarantinedFragment) { return stedi::Status::OK(); }, &stats);
+          [&](const stedi::json::QuarantinedFragment&) { return stedi::Status::OK(); }, &stats);
       if (!st.ok()) {
         std::fprintf(stderr, "%s\n", st.ToString().c_str());
         return 1;

@@ -97,6 +97,7 @@ struct Cell {
 struct PendingKey {
   std::string_view name;
   uint32_t kind;
+  size_t column;  // target column the key matches, or the number of columns
 };
 
 bool ParseExactInt64(std::string_view s, int64_t* out) {
@@ -125,6 +126,40 @@ bool IntegralDoubleToInt64(double d, int64_t* out) {
 bool AtEnd(od::document& doc) {
   const char* at = nullptr;
   return doc.current_location().get(at) == simdjson::OUT_OF_BOUNDS;
+}
+
+// Compares two short strings (keys) without a call into the C library.
+bool SameKey(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// Reads a number token of the form -?(0|[1-9][0-9]{0,14})\.0+ , an integral value written as a
+// decimal (as sensors often write them). Its value is the integer part, which a double holds
+// exactly, so this is the correctly rounded result simdjson's get_double() would give, without
+// its division by a power of ten. Returns false for any other token.
+bool ParseIntegralDecimal(std::string_view t, double* out) {
+  size_t i = 0;
+  const bool negative = !t.empty() && t[0] == '-';
+  if (negative) ++i;
+  const size_t first_digit = i;
+  uint64_t v = 0;
+  while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
+    v = v * 10 + static_cast<uint64_t>(t[i] - '0');
+    ++i;
+  }
+  const size_t digits = i - first_digit;
+  if (digits == 0 || digits > 15 || (digits > 1 && t[first_digit] == '0')) return false;
+  if (i + 1 >= t.size() || t[i] != '.') return false;
+  for (++i; i < t.size(); ++i) {
+    if (t[i] != '0') return false;
+  }
+  const double d = static_cast<double>(v);
+  *out = negative ? -d : d;
+  return true;
 }
 
 bool IsFloatToken(std::string_view token) {
@@ -157,6 +192,7 @@ class LandingJsonReader::Impl {
   Status Process(size_t begin, bool eof, size_t* consumed);
   Status EmitFragment(uint64_t offset, std::string reason, std::string_view raw);
   Status FlushBatch();
+  void ReserveRows();
 
   // --- framing ---
   Frame FrameValue(size_t start, bool eof);
@@ -185,7 +221,10 @@ class LandingJsonReader::Impl {
   const BatchCallback* on_batch_ = nullptr;
   const FragmentCallback* on_fragment_ = nullptr;
   LandingFileStats* stats_ = nullptr;
+  // Kept from one read to the next, with room reserved for as many rows as the last batch had:
+  // growing fresh column buffers row by row for every file costs reallocations and page faults.
   std::unique_ptr<BatchBuilder> builder_;
+  size_t rows_hint_ = 0;
   std::vector<char> buffer_;  // [0, length_) holds bytes of the stream from base_
   size_t length_ = 0;
   uint64_t base_ = 0;
@@ -230,10 +269,14 @@ class LandingJsonReader::Impl {
   struct RunKey {
     std::string name;
     uint32_t kind = 0;
-    size_t index = 0;
+    size_t index = 0;   // in stats_->fields
+    size_t column = 0;  // as FindColumn gives it
   };
   std::vector<RunKey> run_keys_;
   size_t run_size_ = 0;  // run_keys_[0, run_size_) hold the sequence
+  // Whether every key of the current object so far has the spelling of the run's key at its
+  // position (set by ParseObject).
+  bool keys_match_run_ = false;
   uint64_t run_repeats_ = 0;
 };
 
@@ -270,7 +313,12 @@ Status LandingJsonReader::Impl::Read(const RandomAccessFile& file, const BatchCa
 
 Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file) {
   file_ = &file;
-  builder_ = std::make_unique<BatchBuilder>(schema_);
+  if (builder_ == nullptr) {
+    builder_ = std::make_unique<BatchBuilder>(schema_);
+  } else if (builder_->num_rows() > 0) {
+    builder_->Finish();  // rows of a read that failed part way; they were never handed over
+    ReserveRows();
+  }
   length_ = 0;
   base_ = 0;
   skipping_ = false;
@@ -316,7 +364,6 @@ Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file) {
     skipping_ = false;
   }
   STEDI_RETURN_NOT_OK(FlushBatch());
-  builder_.reset();
   // Keep the buffer only when it is modest; a huge object should not pin memory.
   if (buffer_.size() > (64u << 20)) std::vector<char>().swap(buffer_);
   return Status::OK();
@@ -331,8 +378,14 @@ Status LandingJsonReader::Impl::EmitFragment(uint64_t offset, std::string reason
 
 Status LandingJsonReader::Impl::FlushBatch() {
   if (builder_->num_rows() == 0) return Status::OK();
+  rows_hint_ = builder_->num_rows();
   Batch batch = builder_->Finish();
+  ReserveRows();
   return (*on_batch_)(std::move(batch)).WithContext(file_->path());
+}
+
+void LandingJsonReader::Impl::ReserveRows() {
+  for (size_t c = 0; c < names_.size(); ++c) builder_->column(c).Reserve(rows_hint_);
 }
 
 // Walks the buffer from BEGIN, turning every complete value into a row or a fragment. Stops
@@ -617,7 +670,7 @@ Status LandingJsonReader::Impl::HandleComplete(size_t start, const Frame& frame,
       od::value v;
       // Walk the array so that invalid content is named as such.
       for (auto element : array) {
-        if ((err = std::move(element).get(v))) break;
+        if ((err = element.get(v))) break;
         uint32_t kind;
         if ((err = Validate(v, &kind))) break;
       }
@@ -674,8 +727,7 @@ Status LandingJsonReader::Impl::HandleComplete(size_t start, const Frame& frame,
 // where a value cannot start; nothing but whitespace follows it on the line), so the row is
 // taken without framing. On any failure nothing has been emitted or counted, *HANDLED stays
 // false, and the caller frames the line the careful way.
-Status LandingJsonReader::Impl::TryWholeLine(size_t start, bool eof, bool* handled,
-                                             size_t* next) {
+Status LandingJsonReader::Impl::TryWholeLine(size_t start, bool eof, bool* handled, size_t* next) {
   *handled = false;
   const char* buf = buffer_.data();
   const void* nl = std::memchr(buf + start, '\n', length_ - start);
@@ -712,7 +764,7 @@ size_t LandingJsonReader::Impl::FindColumn(std::string_view key, size_t position
   const size_t n = names_.size();
   if (position < column_hint_.size()) {
     const ColumnHint& hint = column_hint_[position];
-    if (hint.valid && hint.key == key) return hint.column;
+    if (hint.valid && SameKey(hint.key, key)) return hint.column;
   } else {
     column_hint_.resize(position + 1);
   }
@@ -756,6 +808,7 @@ error_code LandingJsonReader::Impl::ParseObject(const char* data, size_t len, si
   pending_keys_.clear();
   row_unconvertible_ = 0;
   took_raw_container_ = false;
+  keys_match_run_ = true;
   od::document doc;
   error_code err = parser_.iterate(data, len, capacity).get(doc);
   if (err) return err;
@@ -763,12 +816,31 @@ error_code LandingJsonReader::Impl::ParseObject(const char* data, size_t len, si
   if ((err = doc.get_object().get(object))) return err;
   size_t position = 0;
   for (auto field_result : object) {
-    od::field field;
+    // Refer to the field (and below its value) in place: copying these small structs costs
+    // more than it seems (the copies stall on store forwarding).
+    if ((err = field_result.error())) break;
+    od::field&& field = std::move(field_result).value_unsafe();
+    // A key without escapes is its raw bytes: no copy into simdjson's string buffer.
     std::string_view key;
-    if ((err = std::move(field_result).get(field)) || (err = field.unescaped_key().get(key))) break;
-    od::value value = field.value();
+    const char* raw_key = field.key().raw();
+    const char* quote = raw_key;
+    const char* const data_end = data + len;
+    while (quote < data_end && *quote != '"' && *quote != '\\') ++quote;
+    if (quote < data_end && *quote == '"') {
+      key = std::string_view(raw_key, static_cast<size_t>(quote - raw_key));
+    } else if ((err = field.unescaped_key().get(key))) {
+      break;
+    }
+    od::value& value = field.value();
     uint32_t kind = 0;
-    const size_t column = FindColumn(key, position);
+    // While the keys repeat the run's spellings, their columns are known without a lookup.
+    size_t column;
+    if (keys_match_run_ && position < run_size_ && SameKey(run_keys_[position].name, key)) {
+      column = run_keys_[position].column;
+    } else {
+      keys_match_run_ = false;
+      column = FindColumn(key, position);
+    }
     if (column < names_.size() && cell_stamp_[column] != row_stamp_) {
       cell_stamp_[column] = row_stamp_;
       err = ConvertValue(value, column, &kind);
@@ -777,7 +849,7 @@ error_code LandingJsonReader::Impl::ParseObject(const char* data, size_t len, si
       err = Validate(value, &kind);
     }
     if (err) break;
-    pending_keys_.push_back(PendingKey{key, kind});
+    pending_keys_.push_back(PendingKey{key, kind, column});
     ++position;
   }
   if (!err && !AtEnd(doc)) err = simdjson::TRAILING_CONTENT;
@@ -853,7 +925,11 @@ error_code LandingJsonReader::Impl::ConvertValue(od::value& value, size_t column
           break;
         }
         case TypeId::kFloat64:
-          if ((err = value.get_double().get(d))) return err;
+          // An integral decimal ("1.0") is read here; the value is then left unconsumed, which
+          // On-Demand allows (the object iteration skips it).
+          if (!is_float || !ParseIntegralDecimal(token, &d)) {
+            if ((err = value.get_double().get(d))) return err;
+          }
           cell.state = Cell::State::kDouble;
           cell.d = d;
           break;
@@ -872,7 +948,17 @@ error_code LandingJsonReader::Impl::ConvertValue(od::value& value, size_t column
     }
     case od::json_type::string: {
       std::string_view s;
-      if ((err = value.get_string().get(s))) return err;
+      // A string without escapes is its raw bytes between the quotes: no copy into simdjson's
+      // string buffer. (The token runs to the next structural character, so trim it first.)
+      const std::string_view token = TrimTrailingSpace(value.raw_json_token());
+      if (token.size() >= 2 && token.back() == '"' &&
+          std::memchr(token.data(), '\\', token.size()) == nullptr) {
+        od::raw_json_string raw;
+        if ((err = value.get_raw_json_string().get(raw))) return err;
+        s = token.substr(1, token.size() - 2);
+      } else if ((err = value.get_string().get(s))) {
+        return err;
+      }
       *kind = Bit(JsonKind::kString);
       switch (target) {
         case TypeId::kString:
@@ -998,7 +1084,7 @@ error_code LandingJsonReader::Impl::ValidateNested(od::value& value, int depth) 
     if ((err = value.get_array().get(a))) return err;
     for (auto element : a) {
       od::value v;
-      if ((err = std::move(element).get(v)) || (err = ValidateNested(v, depth + 1))) return err;
+      if ((err = element.get(v)) || (err = ValidateNested(v, depth + 1))) return err;
     }
     return simdjson::SUCCESS;
   }
@@ -1006,11 +1092,10 @@ error_code LandingJsonReader::Impl::ValidateNested(od::value& value, int depth) 
 }
 
 bool LandingJsonReader::Impl::SameKeysAsRun() const {
-  if (pending_keys_.size() != run_size_) return false;
+  // ParseObject compared the spellings already (keys_match_run_).
+  if (!keys_match_run_ || pending_keys_.size() != run_size_) return false;
   for (size_t i = 0; i < run_size_; ++i) {
-    if (pending_keys_[i].kind != run_keys_[i].kind || pending_keys_[i].name != run_keys_[i].name) {
-      return false;
-    }
+    if (pending_keys_[i].kind != run_keys_[i].kind) return false;
   }
   return true;
 }
@@ -1039,6 +1124,7 @@ void LandingJsonReader::Impl::CommitRow() {
       run_keys_[position].name.assign(key.name);
       run_keys_[position].kind = key.kind;
       run_keys_[position].index = sighting_hint_[position];
+      run_keys_[position].column = key.column;
     }
     run_size_ = n;
   }

@@ -62,10 +62,10 @@ struct Output {
 Output Read(std::shared_ptr<const Schema> schema, std::string_view input,
             ReaderOptions options = {}) {
   Output out;
-  LandingJsonReader reader(schema, options);
+  LandingJsonReader reader(std::move(schema), options);
   out.status = reader.ReadBuffer(
       "test.json", input,
-      [&](Batch batch) {
+      [&](const Batch& batch) {
         EXPECT_TRUE(batch.Validate().ok());
         out.batch_sizes.push_back(batch.num_rows());
         for (size_t r = 0; r < batch.num_rows(); ++r) {
@@ -78,8 +78,8 @@ Output Read(std::shared_ptr<const Schema> schema, std::string_view input,
         }
         return Status::OK();
       },
-      [&](QuarantinedFragment f) {
-        out.fragments.push_back(std::move(f));
+      [&](const QuarantinedFragment& f) {
+        out.fragments.push_back(f);
         return Status::OK();
       },
       &out.stats);
@@ -372,8 +372,8 @@ TEST(LandingJsonReaderTest, ObjectLargerThanTheLimitIsQuarantinedTruncated) {
 TEST(LandingJsonReaderTest, CallbackErrorsStopTheReadWithThePath) {
   LandingJsonReader reader(SingleA());
   Status st = reader.ReadBuffer(
-      "dir/f.json", "{\"a\":1}", [](Batch) { return Status::IOError("disk full"); },
-      [](QuarantinedFragment) { return Status::OK(); }, nullptr);
+      "dir/f.json", "{\"a\":1}", [](const Batch&) { return Status::IOError("disk full"); },
+      [](const QuarantinedFragment&) { return Status::OK(); }, nullptr);
   EXPECT_TRUE(st.IsIOError());
   EXPECT_NE(st.message().find("dir/f.json"), std::string::npos);
   EXPECT_NE(st.message().find("disk full"), std::string::npos);
@@ -390,11 +390,11 @@ TEST(LandingJsonReaderTest, ReadsThroughRandomAccessFile) {
   ASSERT_TRUE(reader
                   .ReadFile(
                       **file,
-                      [&](Batch b) {
+                      [&](const Batch& b) {
                         sizes.push_back(b.num_rows());
                         return Status::OK();
                       },
-                      [](QuarantinedFragment) { return Status::OK(); }, &stats)
+                      [](const QuarantinedFragment&) { return Status::OK(); }, &stats)
                   .ok());
   EXPECT_EQ(sizes, (std::vector<size_t>{1, 1}));
   EXPECT_EQ(stats.records, 2u);
@@ -474,8 +474,8 @@ TEST(LandingJsonReaderTest, RealAccelerometerFileIfPresent) {
   std::vector<QuarantinedFragment> fragments;
   ASSERT_TRUE(reader
                   .ReadFile(
-                      **file, [](Batch) { return Status::OK(); },
-                      [&](QuarantinedFragment f) {
+                      **file, [](const Batch&) { return Status::OK(); },
+                      [&](const QuarantinedFragment& f) {
                         fragments.push_back(f);
                         return Status::OK();
                       },
@@ -483,6 +483,158 @@ TEST(LandingJsonReaderTest, RealAccelerometerFileIfPresent) {
                   .ok());
   EXPECT_EQ(stats.records, 1273u);  // `wc -l`: one object per line
   EXPECT_TRUE(fragments.empty());
+}
+
+// --- Fast paths (whole-line parse, key runs, reused builder) must fall back to the careful
+// framing and give exactly what it gives. ---
+
+std::shared_ptr<const Schema> StringAndNumber() {
+  return std::make_shared<Schema>(
+      std::vector<Field>{{"s", TypeId::kString, true, 1}, {"n", TypeId::kInt64, true, 2}});
+}
+
+TEST(LandingJsonReaderTest, CleanLinesThenABrokenLineThenCleanLines) {
+  // The broken line ends in '}' but does not balance: the whole-line parse fails, and the
+  // framer finds the object cut at the next line's '{'.
+  const std::string input =
+      "{\"a\":1}\n{\"a\":2}\n{\"a\":3,\"b\":{\"c\":4}\n{\"a\":5}\n{\"a\":6}\n";
+  for (size_t chunk : {size_t{1}, size_t{9}, size_t{1} << 20}) {
+    Output o = Read(SingleA(), input, ReaderOptions{2, chunk, 1 << 20});
+    ASSERT_TRUE(o.status.ok());
+    EXPECT_EQ(o.rows, (Rows{"1", "2", "5", "6"})) << "chunk " << chunk;
+    EXPECT_EQ(o.fragments, (Fragments{{16, "truncated object: a new object starts at byte 35",
+                                       "{\"a\":3,\"b\":{\"c\":4}"}}))
+        << "chunk " << chunk;
+    EXPECT_EQ(o.batch_sizes, (std::vector<size_t>{2, 2}));
+    EXPECT_EQ(o.stats.fields,
+              (std::vector<FieldSighting>{{"a", 4, 0, uint32_t(JsonKind::kInteger)}}));
+  }
+}
+
+TEST(LandingJsonReaderTest, NestedValueTakenAsTextIsCheckedByTheFramer) {
+  // simdjson takes {"a" {"b":1}} as raw text for the string column without checking it, so the
+  // line must not be accepted whole: the framer sees a '{' where no value can start.
+  Output o =
+      Read(StringAndNumber(),
+           "{\"s\":\"ok\",\"n\":1}\n{\"s\":{\"a\" {\"b\":1}},\"n\":2}\n{\"s\":\"ok\",\"n\":3}\n");
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_EQ(o.rows, (Rows{"ok|1", "null|null", "ok|3"}));
+  ASSERT_EQ(o.fragments.size(), 2u);
+  EXPECT_EQ(o.fragments[0],
+            (QuarantinedFragment{17, "truncated object: a new object starts at byte 27",
+                                 "{\"s\":{\"a\""}));
+  EXPECT_EQ(o.fragments[1].offset, 34u);
+  EXPECT_EQ(o.fragments[1].raw, "},\"n\":2}");
+  EXPECT_EQ(o.fragments[1].reason.rfind("invalid JSON: ", 0), 0u) << o.fragments[1].reason;
+  // A nested value that is valid JSON still becomes text, on a line of its own or not.
+  Output ok = Read(StringAndNumber(), "{\"s\":{\"a\": [1, {}]},\"n\":4}\n{\"s\":[]}{\"n\":5}\n");
+  EXPECT_EQ(ok.rows, (Rows{"{\"a\": [1, {}]}|4", "[]|null", "null|5"}));
+  EXPECT_TRUE(ok.fragments.empty());
+}
+
+TEST(LandingJsonReaderTest, GluedObjectsAmongCleanLines) {
+  const std::string input =
+      "{\"a\":1}\n{\"a\":2}{\"a\":3}\n{\"a\":4} {\"a\":5}\r\n{\"a\":6}\n"
+      "{\"a\":7}\n{\"a\":8,\"b\":\"x{\"a\":9}\n{\"a\":10}";
+  for (size_t chunk : {size_t{1}, size_t{7}, size_t{1} << 20}) {
+    Output o = Read(SingleA(), input, ReaderOptions{100, chunk, 1 << 20});
+    ASSERT_TRUE(o.status.ok());
+    EXPECT_EQ(o.rows, (Rows{"1", "2", "3", "4", "5", "6", "7", "9", "10"})) << "chunk " << chunk;
+    // The line cut inside a string holds a `{"`: the next object starts there.
+    EXPECT_EQ(
+        o.fragments,
+        (Fragments{{56, "truncated object: a line ends inside a string", "{\"a\":8,\"b\":\"x"}}))
+        << "chunk " << chunk;
+    EXPECT_EQ(o.stats.fields,
+              (std::vector<FieldSighting>{{"a", 9, 0, uint32_t(JsonKind::kInteger)}}));
+  }
+}
+
+TEST(LandingJsonReaderTest, BraceQuoteInsideAStringOfACleanLine) {
+  // A string ending in '{' puts `{"` inside the object; the object is valid, so it is a row.
+  Output o =
+      Read(StringAndNumber(),
+           "{\"s\":\"ab{\",\"n\":1}\n{\"s\":\"{\",\"n\":2}\n{\"s\":\"a\\\"{\\\"b\",\"n\":3}\n"
+           "{\"s{\":\"x\",\"n\":4}\n");
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_EQ(o.rows, (Rows{"ab{|1", "{|2", "a\"{\"b|3", "null|4"}));
+  EXPECT_TRUE(o.fragments.empty());
+}
+
+TEST(LandingJsonReaderTest, MixedCaseKeysSwitchingMidFile) {
+  Output o =
+      Read(AccelerometerSchema(),
+           "{\"user\":\"a\",\"x\":1.0}\n{\"user\":\"a\",\"x\":1.5}\n{\"user\":\"a\",\"x\":2.0}\n"
+           "{\"User\":\"b\",\"X\":2}\n{\"User\":\"b\",\"X\":3}\n"
+           "{\"user\":\"c\",\"x\":3.5}\n{\"user\":null,\"x\":1e0}\n"
+           "{\"us\\u0065r\":\"d\",\"x\":4.0}\n");
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_EQ(o.rows, (Rows{"a|null|1|null|null", "a|null|1.5|null|null", "a|null|2|null|null",
+                          "b|null|2|null|null", "b|null|3|null|null", "c|null|3.5|null|null",
+                          "null|null|1|null|null", "d|null|4|null|null"}));
+  EXPECT_EQ(o.stats.fields,
+            (std::vector<FieldSighting>{
+                {"user", 6, 1, uint32_t(JsonKind::kString) | uint32_t(JsonKind::kNull)},
+                {"x", 6, 0, uint32_t(JsonKind::kFloat)},
+                {"User", 2, 0, uint32_t(JsonKind::kString)},
+                {"X", 2, 0, uint32_t(JsonKind::kInteger)}}));
+}
+
+TEST(LandingJsonReaderTest, KeySetChangingMidFile) {
+  const std::string input =
+      "{\"a\":1,\"b\":2}\n{\"a\":1,\"b\":2}\n{\"a\":1,\"b\":2}\n{\"a\":3}\n{\"a\":3}\n"
+      "{\"b\":null,\"a\":4,\"c\":\"s\"}\n{\"a\":1,\"b\":2}\n{\"a\":1,\"b\":2,\"a\":5}\n"
+      "{\"a\":1,\"b\":2}\n";
+  Output o = Read(SingleA(), input);
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_EQ(o.rows, (Rows{"1", "1", "1", "3", "3", "4", "1", "1", "1"}));
+  EXPECT_EQ(o.stats.fields,
+            (std::vector<FieldSighting>{
+                {"a", 10, 0, uint32_t(JsonKind::kInteger)},
+                {"b", 7, 1, uint32_t(JsonKind::kInteger) | uint32_t(JsonKind::kNull)},
+                {"c", 1, 0, uint32_t(JsonKind::kString)}}));
+}
+
+TEST(LandingJsonReaderTest, StatsAndRowsAreSettledAtTheEndOfEachRead) {
+  LandingJsonReader reader(SingleA(), ReaderOptions{100, 1 << 20, 1 << 20});
+  LandingFileStats stats;
+  Rows rows;
+  auto on_batch = [&](const Batch& b) {
+    for (size_t r = 0; r < b.num_rows(); ++r) rows.push_back(Cell(b.column(0), r));
+    return Status::OK();
+  };
+  auto ok_fragment = [](const QuarantinedFragment&) { return Status::OK(); };
+  ASSERT_TRUE(
+      reader.ReadBuffer("1.json", "{\"a\":1}\n{\"a\":2}\n", on_batch, ok_fragment, &stats).ok());
+  EXPECT_EQ(stats.fields, (std::vector<FieldSighting>{{"a", 2, 0, uint32_t(JsonKind::kInteger)}}));
+  // The caller may reset the stats between reads.
+  stats.fields.clear();
+  ASSERT_TRUE(
+      reader
+          .ReadBuffer("2.json", "{\"a\":3}\n{\"a\":4}\n{\"a\":5}\n", on_batch, ok_fragment, &stats)
+          .ok());
+  EXPECT_EQ(stats.fields, (std::vector<FieldSighting>{{"a", 3, 0, uint32_t(JsonKind::kInteger)}}));
+  // A read stopped by a callback error leaves no rows behind for the next read.
+  Status st = reader.ReadBuffer(
+      "3.json", "{\"a\":6}\n{\"a\":7}\nxyz\n{\"a\":8}\n", on_batch,
+      [](const QuarantinedFragment&) { return Status::IOError("stop"); }, &stats);
+  EXPECT_TRUE(st.IsIOError());
+  ASSERT_TRUE(reader.ReadBuffer("4.json", "{\"a\":9}\n", on_batch, ok_fragment, &stats).ok());
+  EXPECT_EQ(rows, (Rows{"1", "2", "3", "4", "5", "9"}));
+  EXPECT_EQ(stats.fields, (std::vector<FieldSighting>{{"a", 6, 0, uint32_t(JsonKind::kInteger)}}));
+}
+
+TEST(LandingJsonReaderTest, DecimalsWithZeroFractionsReadAsTheirIntegers) {
+  Output o = Read(OneColumn(TypeId::kFloat64),
+                  "{\"v\":1.0}\n{\"v\":-0.0}\n{\"v\":-7.000}\n{\"v\":123456789012345.0}\n"
+                  "{\"v\":12345678901234567.0}\n{\"v\":2.50}\n{\"v\":1.0 }\n{\"v\":00.0}\n"
+                  "{\"v\":1.}\n");
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_EQ(o.rows, (Rows{"1", "-0", "-7", "123456789012345", "12345678901234568", "2.5", "1"}));
+  ASSERT_EQ(o.fragments.size(), 2u);
+  EXPECT_EQ(o.fragments[0].raw, "{\"v\":00.0}");
+  EXPECT_EQ(o.fragments[1].raw, "{\"v\":1.}");
+  EXPECT_EQ(o.stats.fields, (std::vector<FieldSighting>{{"v", 7, 0, uint32_t(JsonKind::kFloat)}}));
 }
 
 }  // namespace
