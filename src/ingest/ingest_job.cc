@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
-#include <mutex>
 #include <random>
 
 #include "catalog/catalog.h"
@@ -87,9 +86,9 @@ Result<std::vector<FileTask>> DiscoverFiles(FileSystem& fs, const std::string& s
 }
 
 // Copies SRC to DST byte for byte in bounded chunks and returns its SHA-256. DST appears only
-// when KEEP returns true for the checksum, so a skipped file leaves nothing behind.
+// when PUBLISH is true, so a file only being checked leaves nothing behind.
 Result<std::string> CopyAndHash(FileSystem& fs, const RandomAccessFile& src, const std::string& dst,
-                                const std::function<bool(const std::string&)>& keep) {
+                                bool publish) {
   STEDI_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(dst, SyncMode::kDeferred));
   Sha256 hash;
   // Uninitialised and no larger than the file: zeroing a big buffer per small file costs more
@@ -106,7 +105,7 @@ Result<std::string> CopyAndHash(FileSystem& fs, const RandomAccessFile& src, con
     offset += n;
   }
   std::string digest = hash.Finish();
-  if (keep(digest)) STEDI_RETURN_NOT_OK(out->Close());
+  if (publish) STEDI_RETURN_NOT_OK(out->Close());
   return digest;
 }
 
@@ -172,8 +171,7 @@ class IngestRun {
         STEDI_RETURN_NOT_OK(raw->Close());
       }
     } else {
-      STEDI_ASSIGN_OR_RETURN(
-          sha, CopyAndHash(fs_, *file, raw_path, [&](const std::string&) { return !known; }));
+      STEDI_ASSIGN_OR_RETURN(sha, CopyAndHash(fs_, *file, raw_path, /*publish=*/!known));
     }
     if (known) {
       if (previous->second == sha) {
