@@ -43,4 +43,22 @@ struct DescribeArgs {
 };
 int RunDescribeCommand(const DescribeArgs& args);
 
+struct SqlArgs {
+  std::string lake;
+  std::string format = "table";
+  std::optional<std::string> query;  ///< none: interactive shell on a terminal, else stdin
+  bool timer = false;
+  size_t threads = 0;
+};
+int RunSqlCommand(const SqlArgs& args);
+
+struct RunArgs {
+  std::string lake;
+  std::string policy = "standard";
+  std::optional<std::string> models;  ///< folder of models; none: the models built into stedi
+  std::string format = "table";
+  size_t threads = 0;
+};
+int RunRunCommand(const RunArgs& args);
+
 }  // namespace stedi

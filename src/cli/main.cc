@@ -42,6 +42,30 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "csv", "json"}));
   describe->add_option("TABLE", desc.table, "Table name")->required();
 
+  stedi::RunArgs run_args;
+  std::string models_dir;
+  auto* run = app.add_subcommand(
+      "run", "Build the trusted and curated tables from the SQL models and publish them at once");
+  run->add_option("--lake", run_args.lake, "Lake folder")->required();
+  run->add_option("--policy", run_args.policy, "Consent policy (default standard)")
+      ->check(CLI::IsMember({"standard", "since-consent", "rubric"}));
+  auto* models_opt =
+      run->add_option("--models", models_dir, "Folder of models (default: the built-in models)");
+  run->add_option("--format", run_args.format, "Report format: table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  run->add_option("--threads", run_args.threads, "Worker threads (default: one per core)");
+
+  stedi::SqlArgs sql_args;
+  std::string query;
+  auto* sql = app.add_subcommand(
+      "sql", "Run a read-only SQL query, or an interactive shell when no query is given");
+  sql->add_option("--lake", sql_args.lake, "Lake folder")->required();
+  sql->add_option("--format", sql_args.format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  sql->add_flag("--timer", sql_args.timer, "Print each query's elapsed time");
+  sql->add_option("--threads", sql_args.threads, "Worker threads (default: one per core)");
+  auto* query_opt = sql->add_option("QUERY", query, "The query (none: shell or stdin)");
+
   CLI11_PARSE(app, argc, argv);
 
   if (generate->parsed()) return stedi::RunGenerateCommand(gen);
@@ -51,5 +75,13 @@ int main(int argc, char** argv) {
   }
   if (tables->parsed()) return stedi::RunTablesCommand(tab);
   if (describe->parsed()) return stedi::RunDescribeCommand(desc);
+  if (run->parsed()) {
+    if (models_opt->count() > 0) run_args.models = models_dir;
+    return stedi::RunRunCommand(run_args);
+  }
+  if (sql->parsed()) {
+    if (query_opt->count() > 0) sql_args.query = query;
+    return stedi::RunSqlCommand(sql_args);
+  }
   return 2;
 }

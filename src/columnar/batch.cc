@@ -7,6 +7,9 @@ Batch::Batch(std::shared_ptr<const Schema> schema, std::vector<Column> columns)
   num_rows_ = columns_.empty() ? 0 : columns_[0].size();
 }
 
+Batch::Batch(std::shared_ptr<const Schema> schema, std::vector<Column> columns, size_t num_rows)
+    : schema_(std::move(schema)), columns_(std::move(columns)), num_rows_(num_rows) {}
+
 Status Batch::Validate() const {
   if (!schema_) return Status::Internal("batch has no schema");
   if (columns_.size() != schema_->num_fields()) {

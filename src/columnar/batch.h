@@ -17,6 +17,8 @@ class Batch {
  public:
   Batch() = default;
   Batch(std::shared_ptr<const Schema> schema, std::vector<Column> columns);
+  /// For batches that may have no columns (e.g. `SELECT 1` reads one row of nothing).
+  Batch(std::shared_ptr<const Schema> schema, std::vector<Column> columns, size_t num_rows);
 
   const std::shared_ptr<const Schema>& schema() const { return schema_; }
   const std::vector<Column>& columns() const { return columns_; }

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "sql/execution/operator.h"
+#include "sql/expression/bound_expression.h"
+
+namespace stedi::sql {
+
+/// kSemi/kAnti keep the left row when a right row matches / none does (IN, EXISTS, NOT EXISTS);
+/// their output is the left columns only. kAntiNullAware is NOT IN: a left row whose key is
+/// NULL, or any right row whose key is NULL, means no output row for the unmatched left rows
+/// (SQL's three-valued NOT IN).
+enum class PhysicalJoinType { kInner, kLeft, kRight, kFull, kSemi, kAnti, kAntiNullAware };
+
+struct HashJoinSpec {
+  PhysicalJoinType type = PhysicalJoinType::kInner;
+  /// Equality keys: LEFT_KEYS[i] (over the left child's columns) = RIGHT_KEYS[i] (over the right
+  /// child's), pairwise of equal type. NULL keys never match.
+  std::vector<BoundExprPtr> left_keys;
+  std::vector<BoundExprPtr> right_keys;
+  /// Extra condition over the concatenated row (left columns, then right columns); null: none.
+  /// For outer joins a pair that fails it does not match (the row is then null-extended).
+  BoundExprPtr residual;
+  /// Left columns then right columns for inner/outer (right side nullable for left/full, left
+  /// side for right/full); left columns only for semi/anti.
+  std::shared_ptr<const Schema> output_schema;
+};
+
+/// Hash join: builds a hash table on the RIGHT child, streams the LEFT child through it. When
+/// the build side grows past the context's memory limit, both sides are partitioned by key hash
+/// into spill files under temp_dir and joined partition by partition.
+OperatorPtr MakeHashJoin(OperatorPtr left, OperatorPtr right, HashJoinSpec spec,
+                         const ExecutionContext* context);
+
+/// Nested-loop join for joins without equality keys: CROSS JOIN (CONDITION null) or any
+/// condition over the concatenated row; same types and output as the hash join. The right side
+/// is held in memory.
+OperatorPtr MakeNestedLoopJoin(OperatorPtr left, OperatorPtr right, PhysicalJoinType type,
+                               BoundExprPtr condition, std::shared_ptr<const Schema> output_schema,
+                               const ExecutionContext* context);
+
+}  // namespace stedi::sql
