@@ -1,6 +1,7 @@
 #include "cli/table_printer.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace stedi {
 namespace {
@@ -49,6 +50,11 @@ std::string JsonString(const std::string& s) {
   return out + "\"";
 }
 
+// JSON has no NaN or infinities: such doubles go out as strings rather than broken JSON.
+bool IsJsonNumber(const std::string& s) {
+  return s != "NaN" && s != "Infinity" && s != "-Infinity";
+}
+
 // Counts code points, so UTF-8 names line up in the grid.
 size_t DisplayWidth(const std::string& s) {
   size_t n = 0;
@@ -69,33 +75,13 @@ void PrintTable(const TextTable& table, OutputFormat format, std::ostream& out) 
   const size_t n = table.columns.size();
   auto is_numeric = [&](size_t c) { return c < table.numeric.size() && table.numeric[c]; };
   switch (format) {
-    case OutputFormat::kCsv: {
-      for (size_t c = 0; c < n; ++c) out << (c ? "," : "") << CsvCell(table.columns[c]);
-      out << "\n";
-      for (const auto& row : table.rows) {
-        for (size_t c = 0; c < n; ++c) out << (c ? "," : "") << CsvCell(row[c]);
-        out << "\n";
-      }
-      return;
-    }
+    case OutputFormat::kCsv:
     case OutputFormat::kJson: {
-      out << "[";
-      for (size_t r = 0; r < table.rows.size(); ++r) {
-        out << (r ? ",\n " : "\n ") << "{";
-        for (size_t c = 0; c < n; ++c) {
-          out << (c ? ", " : "") << JsonString(table.columns[c]) << ": ";
-          const auto& cell = table.rows[r][c];
-          if (!cell) {
-            out << "null";
-          } else if (is_numeric(c)) {
-            out << *cell;
-          } else {
-            out << JsonString(*cell);
-          }
-        }
-        out << "}";
-      }
-      out << (table.rows.empty() ? "]\n" : "\n]\n");
+      std::vector<CellKind> kinds(n);
+      for (size_t c = 0; c < n; ++c) kinds[c] = is_numeric(c) ? CellKind::kNumber : CellKind::kText;
+      StreamingTablePrinter printer(table.columns, std::move(kinds), format, out);
+      for (const auto& row : table.rows) printer.AddRow(row);
+      printer.Finish();
       return;
     }
     case OutputFormat::kTable: {
@@ -122,6 +108,65 @@ void PrintTable(const TextTable& table, OutputFormat format, std::ostream& out) 
       return;
     }
   }
+}
+
+StreamingTablePrinter::StreamingTablePrinter(std::vector<std::string> columns,
+                                             std::vector<CellKind> kinds, OutputFormat format,
+                                             std::ostream& out)
+    : columns_(std::move(columns)), kinds_(std::move(kinds)), format_(format), out_(out) {
+  kinds_.resize(columns_.size(), CellKind::kText);
+  if (format_ == OutputFormat::kTable) {
+    held_.columns = columns_;
+    for (CellKind k : kinds_) held_.numeric.push_back(k == CellKind::kNumber);
+  }
+}
+
+void StreamingTablePrinter::WriteHeaderIfNeeded() {
+  if (header_written_) return;
+  header_written_ = true;
+  if (format_ == OutputFormat::kCsv) {
+    for (size_t c = 0; c < columns_.size(); ++c) out_ << (c ? "," : "") << CsvCell(columns_[c]);
+    out_ << "\n";
+  } else if (format_ == OutputFormat::kJson) {
+    out_ << "[";
+  }
+}
+
+void StreamingTablePrinter::AddRow(const std::vector<std::optional<std::string>>& row) {
+  WriteHeaderIfNeeded();
+  const size_t n = columns_.size();
+  switch (format_) {
+    case OutputFormat::kCsv:
+      for (size_t c = 0; c < n; ++c) out_ << (c ? "," : "") << CsvCell(row[c]);
+      out_ << "\n";
+      break;
+    case OutputFormat::kJson:
+      out_ << (rows_ ? ",\n " : "\n ") << "{";
+      for (size_t c = 0; c < n; ++c) {
+        out_ << (c ? ", " : "") << JsonString(columns_[c]) << ": ";
+        const auto& cell = row[c];
+        if (!cell) {
+          out_ << "null";
+        } else if (kinds_[c] == CellKind::kText || !IsJsonNumber(*cell)) {
+          out_ << JsonString(*cell);
+        } else {
+          out_ << *cell;
+        }
+      }
+      out_ << "}";
+      break;
+    case OutputFormat::kTable:
+      held_.rows.push_back(row);
+      break;
+  }
+  ++rows_;
+}
+
+void StreamingTablePrinter::Finish() {
+  WriteHeaderIfNeeded();
+  if (format_ == OutputFormat::kJson) out_ << (rows_ == 0 ? "]\n" : "\n]\n");
+  if (format_ == OutputFormat::kTable) PrintTable(held_, OutputFormat::kTable, out_);
+  out_.flush();
 }
 
 }  // namespace stedi

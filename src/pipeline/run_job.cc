@@ -1,1 +1,272 @@
-// Placeholder: being written.
+#include "pipeline/run_job.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <random>
+#include <set>
+
+#include "catalog/catalog.h"
+#include "concurrency/thread_pool.h"
+#include "formats/parquet/file_writer.h"
+#include "pipeline/model_graph.h"
+#include "pipeline/model_set.h"
+#include "pipeline/overlay_table_resolver.h"
+#include "sql/query.h"
+#include "storage/lake_layout.h"
+
+namespace stedi {
+namespace {
+
+// A data file is closed and a new one started after this many rows.
+constexpr int64_t kRowsPerDataFile = 8 << 20;
+
+// Returns a name unique to this run, so files of concurrent or crashed runs never collide.
+std::string NewRunId() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+  std::random_device rd;
+  char suffix[16];
+  std::snprintf(suffix, sizeof(suffix), "%08x", rd());
+  return "run-" + std::string(stamp) + "-" + suffix;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// The stored schema of a model's result: column names lower-case as Athena shows them, field
+// ids 1..n. Two columns of one name could not be told apart by readers, so they are refused.
+Result<std::shared_ptr<const Schema>> StoredSchema(const Schema& result, const Model& model) {
+  if (result.num_fields() == 0) return Status::Invalid(model.file + ": the query has no columns");
+  std::vector<Field> fields;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < result.num_fields(); ++i) {
+    Field f = result.field(i);
+    f.name = Lower(f.name);
+    f.field_id = static_cast<int>(i) + 1;
+    if (f.name.empty()) {
+      return Status::Invalid(model.file + ": result column " + std::to_string(i + 1) +
+                             " has no name; give it an alias");
+    }
+    if (!seen.insert(f.name).second) {
+      return Status::Invalid(model.file + ": result column " + f.name +
+                             " appears twice; give one an alias");
+    }
+    fields.push_back(std::move(f));
+  }
+  return std::make_shared<const Schema>(std::move(fields));
+}
+
+class PipelineRun {
+ public:
+  PipelineRun(FileSystem& fs, const RunOptions& options, Catalog& catalog)
+      : fs_(fs),
+        options_(options),
+        catalog_(catalog),
+        layout_(options.lake_dir),
+        resolver_(sql::MakeCatalogResolver(&catalog)) {
+    report_.database = catalog.database();
+    report_.policy = options.policy;
+    report_.run_id = NewRunId();
+    context_.fs = &fs;
+    context_.temp_dir = layout_.TempFolder();
+    context_.threads = static_cast<int>(options.threads ? options.threads : DefaultParallelism());
+  }
+
+  Result<RunReport> Run() {
+    const auto start = std::chrono::steady_clock::now();
+    Status status = BuildAndCommit();
+    if (!status.ok() && !committed_) {
+      // Nothing was published: the files this run wrote are unreachable, remove them.
+      for (const std::string& path : written_) (void)fs_.DeleteFile(layout_.Resolve(path));
+      return status;
+    }
+    STEDI_RETURN_NOT_OK(status);
+    DeleteReplacedFiles();
+    report_.seconds = SecondsSince(start);
+    return report_;
+  }
+
+ private:
+  Status BuildAndCommit() {
+    ModelSet models = ModelSet::Embedded();
+    if (options_.models_dir) {
+      STEDI_ASSIGN_OR_RETURN(models, ModelSet::FromFolder(fs_, *options_.models_dir));
+    }
+    STEDI_ASSIGN_OR_RETURN(std::vector<Model> loaded, models.Load(options_.policy));
+    STEDI_ASSIGN_OR_RETURN(std::vector<TableEntry> existing, catalog_.ListTables());
+    std::vector<std::string> existing_names;
+    for (const TableEntry& t : existing) existing_names.push_back(t.name);
+    STEDI_ASSIGN_OR_RETURN(std::vector<Model> ordered,
+                           OrderModels(std::move(loaded), existing_names));
+    STEDI_RETURN_NOT_OK(fs_.CreateDirs(context_.temp_dir));
+
+    CommitRequest request;
+    for (const Model& model : ordered) {
+      TableChange change;
+      change.table = model.table;
+      change.zone = model.zone;
+      change.location = LakeLayout::TableFolder(model.source, ZoneName(model.zone), model.table);
+      change.mode = TableChange::Mode::kReplace;
+      change.expected_version = 0;  // the table must not appear meanwhile
+      for (const TableEntry& t : existing) {
+        if (!NamesEqual(t.name, model.table)) continue;
+        if (t.zone != model.zone) {
+          return Status::Invalid(model.file + " builds table " + model.table + " in zone " +
+                                 std::string(ZoneName(model.zone)) + ", but the lake has it in " +
+                                 std::string(ZoneName(t.zone)));
+        }
+        change.expected_version = t.version;
+        // Keep the table where it is: its location is fixed when it is created.
+        change.location = t.location;
+        replaced_files_.insert(replaced_files_.end(), t.files.begin(), t.files.end());
+      }
+      STEDI_RETURN_NOT_OK(Build(model, &change));
+      request.tables.push_back(std::move(change));
+    }
+    // Everything the commit will reference must be durable before the commit makes it visible.
+    STEDI_RETURN_NOT_OK(fs_.SyncWrites(options_.lake_dir));
+    Status committed = catalog_.Commit(request);
+    if (committed.IsConflict()) {
+      return committed.WithContext(
+          "another run or ingest changed these tables while this one ran; nothing was "
+          "published, run again");
+    }
+    STEDI_RETURN_NOT_OK(committed);
+    committed_ = true;
+    for (BuiltTable& b : report_.tables) {
+      auto entry = catalog_.GetTable(b.table);
+      if (entry.ok()) {
+        b.version = entry->version;
+      } else {
+        report_.warnings.push_back("published, but reading back the version failed: " +
+                                   entry.status().ToString());
+      }
+    }
+    return Status::OK();
+  }
+
+  // Runs MODEL's query and writes its rows as new data files of CHANGE's table.
+  Status Build(const Model& model, TableChange* change) {
+    const auto start = std::chrono::steady_clock::now();
+    auto prepared = sql::PrepareQuery(model.sql, &resolver_, &context_);
+    if (!prepared.ok()) return prepared.status().WithContext(model.file);
+    STEDI_ASSIGN_OR_RETURN(std::shared_ptr<const Schema> schema,
+                           StoredSchema(*prepared->schema, model));
+    change->schema = *schema;
+
+    std::unique_ptr<parquet::FileWriter> writer;
+    std::string path;
+    int64_t rows_in_file = 0;
+    auto close_file = [&]() -> Status {
+      if (!writer) return Status::OK();
+      STEDI_ASSIGN_OR_RETURN(parquet::FileSummary summary, writer->Close());
+      writer.reset();
+      change->files.push_back(DataFile{path, summary.num_rows, summary.file_bytes});
+      return Status::OK();
+    };
+    while (true) {
+      auto next = prepared->root->Next();
+      if (!next.ok()) return next.status().WithContext(model.file);
+      if (!next->has_value()) break;
+      const Batch& batch = **next;
+      if (batch.num_rows() == 0) continue;
+      if (!writer) {
+        path = JoinPath(change->location,
+                        "data/" + report_.run_id + "-" + std::to_string(next_file_++) + ".parquet");
+        written_.push_back(path);
+        STEDI_ASSIGN_OR_RETURN(auto out,
+                               fs_.OpenForWrite(layout_.Resolve(path), SyncMode::kDeferred));
+        STEDI_ASSIGN_OR_RETURN(writer, parquet::FileWriter::Open(std::move(out), schema, {}));
+        rows_in_file = 0;
+      }
+      STEDI_RETURN_NOT_OK(writer->Write(batch));
+      rows_in_file += static_cast<int64_t>(batch.num_rows());
+      if (rows_in_file >= kRowsPerDataFile) STEDI_RETURN_NOT_OK(close_file());
+    }
+    STEDI_RETURN_NOT_OK(close_file());
+    prepared->root.reset();  // release the query's buffers and spill files
+
+    sql::TableSource source;
+    source.name = model.table;
+    source.schema = schema;
+    BuiltTable built;
+    built.table = model.table;
+    built.zone = model.zone;
+    built.model_file = model.file;
+    built.dependencies = model.dependencies;
+    for (const DataFile& f : change->files) {
+      source.files.push_back(layout_.Resolve(f.path));
+      source.rows += static_cast<uint64_t>(f.rows);
+      built.rows += f.rows;
+    }
+    built.data_files = change->files.size();
+    built.seconds = SecondsSince(start);
+    resolver_.Add(std::move(source));
+    report_.tables.push_back(std::move(built));
+    return Status::OK();
+  }
+
+  // Deletes the files of the replaced versions that no table references any more. The commit
+  // already succeeded, so a file that cannot be deleted is only wasted space.
+  void DeleteReplacedFiles() {
+    if (replaced_files_.empty()) return;
+    auto tables = catalog_.ListTables();
+    if (!tables.ok()) {  // cannot tell what is still referenced: keep everything
+      report_.warnings.push_back("replaced data files kept: " + tables.status().ToString());
+      return;
+    }
+    std::set<std::string> referenced;
+    for (const TableEntry& t : *tables) {
+      for (const DataFile& f : t.files) referenced.insert(f.path);
+    }
+    for (const DataFile& f : replaced_files_) {
+      if (referenced.count(f.path)) continue;
+      Status deleted = fs_.DeleteFile(layout_.Resolve(f.path));
+      if (deleted.ok()) {
+        ++report_.old_files_deleted;
+      } else {
+        report_.warnings.push_back("replaced data file kept: " + deleted.ToString());
+      }
+    }
+  }
+
+  FileSystem& fs_;
+  const RunOptions& options_;
+  Catalog& catalog_;
+  LakeLayout layout_;
+  OverlayTableResolver resolver_;
+  sql::ExecutionContext context_;
+  RunReport report_;
+  std::vector<std::string> written_;  // relative to the lake root
+  std::vector<DataFile> replaced_files_;
+  uint64_t next_file_ = 0;
+  bool committed_ = false;  // once true, the files written are published and must stay
+};
+
+}  // namespace
+
+Result<RunReport> RunPipeline(FileSystem& fs, const RunOptions& options) {
+  STEDI_ASSIGN_OR_RETURN(bool exists, fs.Exists(LakeLayout(options.lake_dir).CatalogPath()));
+  if (!exists) {
+    return Status::NotFound(options.lake_dir +
+                            ": not a lake (no catalog.db); create one with `stedi ingest`");
+  }
+  STEDI_ASSIGN_OR_RETURN(auto catalog, Catalog::Open(options.lake_dir, std::nullopt));
+  PipelineRun run(fs, options, *catalog);
+  return run.Run();
+}
+
+}  // namespace stedi

@@ -1,1 +1,238 @@
-// Placeholder: being written.
+#include "pipeline/validation_report.h"
+
+#include <algorithm>
+#include <map>
+
+#include "catalog/catalog.h"
+#include "concurrency/thread_pool.h"
+#include "sql/query.h"
+#include "storage/lake_layout.h"
+
+namespace stedi {
+namespace {
+
+// The original lake's tables and rows on the real data (../shared/data/stedi/README.md).
+struct OriginalTable {
+  const char* table;
+  int64_t rows;
+};
+constexpr OriginalTable kOriginalLake[] = {
+    {"customer_landing", 956},        {"accelerometer_landing", 81273},
+    {"step_trainer_landing", 28680},  {"customer_trusted", 482},
+    {"accelerometer_trusted", 40981}, {"customer_curated", 482},
+    {"step_trainer_trusted", 14460},  {"machine_learning_curated", 43681},
+};
+constexpr size_t kLandingTables = 3;
+
+// A customer who agreed to research; the checks compare against the landing table so that
+// they do not trust the models they check.
+constexpr const char* kConsent = "c.sharewithresearchasofdate IS NOT NULL";
+
+struct CheckQuery {
+  std::vector<const char*> tables;  // every table the query reads
+  const char* table;                // the table the check is about
+  const char* description;
+  std::string sql;
+};
+
+std::vector<CheckQuery> ConsentChecks() {
+  const std::string consenting_user =
+      std::string("NOT EXISTS (SELECT 1 FROM customer_landing c WHERE c.email = t.user AND ") +
+      kConsent + ")";
+  const std::string consenting_device =
+      std::string(
+          "NOT EXISTS (SELECT 1 FROM customer_landing c WHERE c.serialnumber = "
+          "t.serialnumber AND ") +
+      kConsent + ")";
+  return {
+      {{"customer_trusted"},
+       "customer_trusted",
+       "rows without research consent",
+       "SELECT count(*) FROM customer_trusted t WHERE t.sharewithresearchasofdate IS NULL"},
+      {{"customer_curated"},
+       "customer_curated",
+       "rows without research consent",
+       "SELECT count(*) FROM customer_curated t WHERE t.sharewithresearchasofdate IS NULL"},
+      {{"accelerometer_trusted", "customer_landing"},
+       "accelerometer_trusted",
+       "readings whose user is not a consenting customer",
+       "SELECT count(*) FROM accelerometer_trusted t WHERE " + consenting_user},
+      {{"step_trainer_trusted", "customer_landing"},
+       "step_trainer_trusted",
+       "readings whose device is not a consenting customer's",
+       "SELECT count(*) FROM step_trainer_trusted t WHERE " + consenting_device},
+      {{"machine_learning_curated", "customer_landing"},
+       "machine_learning_curated",
+       "rows whose phone user is not a consenting customer",
+       "SELECT count(*) FROM machine_learning_curated t WHERE " + consenting_user},
+      {{"machine_learning_curated", "customer_landing"},
+       "machine_learning_curated",
+       "rows whose device is not a consenting customer's",
+       "SELECT count(*) FROM machine_learning_curated t WHERE " + consenting_device},
+  };
+}
+
+CheckQuery SameCustomerCheck() {
+  return {{"machine_learning_curated", "customer_landing"},
+          "machine_learning_curated",
+          "rows pairing one customer's steps with another customer's phone",
+          "SELECT count(*) FROM machine_learning_curated t WHERE NOT EXISTS (SELECT 1 FROM "
+          "customer_landing c WHERE c.email = t.user AND c.serialnumber = t.serialnumber)"};
+}
+
+std::vector<CheckQuery> SinceConsentChecks() {
+  return {
+      {{"accelerometer_trusted", "customer_landing"},
+       "accelerometer_trusted",
+       "readings before the customer's consent",
+       "SELECT count(*) FROM accelerometer_trusted t WHERE NOT EXISTS (SELECT 1 FROM "
+       "customer_landing c WHERE c.email = t.user AND c.sharewithresearchasofdate <= "
+       "t.timestamp)"},
+      {{"step_trainer_trusted", "customer_landing"},
+       "step_trainer_trusted",
+       "readings before the device owner's consent",
+       "SELECT count(*) FROM step_trainer_trusted t WHERE NOT EXISTS (SELECT 1 FROM "
+       "customer_landing c WHERE c.serialnumber = t.serialnumber AND "
+       "c.sharewithresearchasofdate <= t.sensorreadingtime)"},
+      {{"machine_learning_curated", "customer_landing"},
+       "machine_learning_curated",
+       "rows before the phone user's consent",
+       "SELECT count(*) FROM machine_learning_curated t WHERE NOT EXISTS (SELECT 1 FROM "
+       "customer_landing c WHERE c.email = t.user AND c.sharewithresearchasofdate <= "
+       "t.sensorreadingtime)"},
+  };
+}
+
+// Why a table of POLICY holds other rows than the original lake's.
+std::string DifferenceNote(std::string_view policy, std::string_view table) {
+  if (table == "machine_learning_curated" && policy == "standard") {
+    return "the original joined on timestamp alone: 2,700 rows paired one customer's steps "
+           "with another customer's phone";
+  }
+  if (policy == "since-consent") {
+    if (table == "customer_curated") {
+      return "customers with no reading at or after their consent are left out";
+    }
+    if (table == "machine_learning_curated") {
+      return "readings before the customer's consent are excluded, and steps pair only with "
+             "the same customer's phone";
+    }
+    return "readings before the customer's consent are excluded";
+  }
+  return "differs from the original lake under policy " + std::string(policy);
+}
+
+class LakeValidator {
+ public:
+  LakeValidator(FileSystem& fs, Catalog& catalog, size_t threads)
+      : resolver_(sql::MakeCatalogResolver(&catalog)) {
+    context_.fs = &fs;
+    context_.temp_dir = LakeLayout(catalog.lake_dir()).TempFolder();
+    context_.threads = static_cast<int>(threads ? threads : DefaultParallelism());
+  }
+
+  // Runs SQL, a query returning one integer, and returns it.
+  Result<int64_t> Count(const std::string& sql) {
+    auto result = sql::RunQuery(sql, resolver_.get(), &context_);
+    if (!result.ok()) return result.status().WithContext("validation query `" + sql + "`");
+    for (const Batch& b : result->batches) {
+      if (b.num_rows() == 0) continue;
+      if (b.num_columns() != 1 || b.column(0).IsNull(0) ||
+          (b.column(0).type() != TypeId::kInt64 && b.column(0).type() != TypeId::kInt32)) {
+        break;
+      }
+      return b.column(0).type() == TypeId::kInt64 ? b.column(0).GetInt64(0)
+                                                  : b.column(0).GetInt32(0);
+    }
+    return Status::Internal("validation query `" + sql + "` did not return one integer");
+  }
+
+ private:
+  std::unique_ptr<sql::TableResolver> resolver_;
+  sql::ExecutionContext context_;
+};
+
+}  // namespace
+
+bool ValidationReport::passed() const {
+  return std::all_of(checks.begin(), checks.end(),
+                     [](const ValidationCheck& c) { return c.passed(); });
+}
+
+Result<ValidationReport> ValidateLake(FileSystem& fs, const std::string& lake_dir,
+                                      std::string_view policy, size_t threads) {
+  STEDI_ASSIGN_OR_RETURN(auto catalog, Catalog::Open(lake_dir, std::nullopt));
+  STEDI_RETURN_NOT_OK(fs.CreateDirs(LakeLayout(lake_dir).TempFolder()));
+  LakeValidator validator(fs, *catalog, threads);
+  ValidationReport report;
+  report.policy = std::string(policy);
+
+  // The original lake's tables first, in its order, then any other table the models built.
+  STEDI_ASSIGN_OR_RETURN(std::vector<TableEntry> entries, catalog->ListTables());
+  std::vector<const TableEntry*> shown;
+  for (const OriginalTable& o : kOriginalLake) {
+    for (const TableEntry& e : entries) {
+      if (e.name == o.table) shown.push_back(&e);
+    }
+  }
+  for (const TableEntry& e : entries) {
+    if (e.zone == Zone::kLanding) continue;  // landing tables beyond the three: quarantine
+    if (std::find(shown.begin(), shown.end(), &e) == shown.end()) shown.push_back(&e);
+  }
+  std::map<std::string, int64_t> rows;
+  for (const TableEntry* e : shown) {
+    TableCountLine line;
+    line.table = e->name;
+    line.zone = e->zone;
+    STEDI_ASSIGN_OR_RETURN(line.rows, validator.Count("SELECT count(*) FROM " + e->name));
+    rows[e->name] = line.rows;
+    if (line.rows != e->rows) {
+      report.checks.push_back(ValidationCheck{
+          e->name, "rows the catalog records (" + std::to_string(e->rows) + ") minus rows read",
+          e->rows - line.rows, ValidationCheck::Kind::kMustBeZero});
+    }
+    report.tables.push_back(std::move(line));
+  }
+
+  report.real_stedi_data = true;
+  for (size_t i = 0; i < kLandingTables; ++i) {
+    auto it = rows.find(kOriginalLake[i].table);
+    if (it == rows.end() || it->second != kOriginalLake[i].rows) report.real_stedi_data = false;
+  }
+  if (report.real_stedi_data) {
+    for (TableCountLine& line : report.tables) {
+      for (const OriginalTable& o : kOriginalLake) {
+        if (line.table != o.table) continue;
+        line.original = o.rows;
+        if (line.rows != o.rows) line.note = DifferenceNote(policy, line.table);
+      }
+    }
+  }
+
+  std::vector<std::pair<CheckQuery, ValidationCheck::Kind>> queries;
+  for (CheckQuery& q : ConsentChecks()) {
+    queries.emplace_back(std::move(q), ValidationCheck::Kind::kMustBeZero);
+  }
+  queries.emplace_back(SameCustomerCheck(), policy == "rubric"
+                                                ? ValidationCheck::Kind::kInformation
+                                                : ValidationCheck::Kind::kMustBeZero);
+  if (policy == "since-consent") {
+    for (CheckQuery& q : SinceConsentChecks()) {
+      queries.emplace_back(std::move(q), ValidationCheck::Kind::kMustBeZero);
+    }
+  }
+  for (const auto& [query, kind] : queries) {
+    bool present = std::all_of(query.tables.begin(), query.tables.end(),
+                               [&](const char* t) { return rows.count(t) > 0; });
+    if (!present) continue;
+    ValidationCheck check;
+    check.table = query.table;
+    check.description = query.description;
+    check.kind = kind;
+    STEDI_ASSIGN_OR_RETURN(check.value, validator.Count(query.sql));
+    report.checks.push_back(std::move(check));
+  }
+  return report;
+}
+
+}  // namespace stedi

@@ -1,1 +1,152 @@
-// Placeholder: being written.
+#include "sql/execution/parquet_scan.h"
+
+#include <deque>
+#include <future>
+
+#include "columnar/column_kernels.h"
+#include "formats/parquet/file_reader.h"
+#include "storage/file_system.h"
+
+namespace stedi::sql {
+namespace {
+
+// Widens a column read from an older file to the table's current type (int → bigint is the
+// only widening our files need: doubles are always doubles).
+Result<Column> ConvertColumn(const Column& column, TypeId to, const std::string& name,
+                             const std::string& file) {
+  if (column.type() == to) return column;
+  if (column.type() == TypeId::kInt32 && to == TypeId::kInt64) {
+    ColumnBuilder out(to);
+    out.Reserve(column.size());
+    for (size_t i = 0; i < column.size(); ++i) {
+      if (column.IsNull(i)) {
+        out.AppendNull();
+      } else {
+        out.AppendInt64(column.GetInt32(i));
+      }
+    }
+    return out.Finish();
+  }
+  return Status::Invalid(file + ": column " + name + " is " + std::string(TypeName(column.type())) +
+                         ", the table says " + std::string(TypeName(to)));
+}
+
+// One unit of work: a row group of an opened file, with the file positions of the wanted
+// columns (-1: not in this file).
+struct RowGroupTask {
+  std::shared_ptr<parquet::FileReader> reader;
+  std::string path;
+  int row_group = 0;
+  std::vector<int> positions;
+};
+
+class ParquetScan final : public Operator {
+ public:
+  ParquetScan(std::vector<std::string> files, std::shared_ptr<const Schema> schema,
+              const ExecutionContext* context)
+      : files_(std::move(files)), schema_(std::move(schema)), context_(context) {}
+
+  ~ParquetScan() override {
+    for (auto& f : pending_) f.wait();
+  }
+
+  const std::shared_ptr<const Schema>& schema() const override { return schema_; }
+
+  std::string Describe() const override {
+    return "ParquetScan files=" + std::to_string(files_.size()) + " columns=" +
+           std::to_string(schema_->num_fields());
+  }
+
+  Result<std::optional<Batch>> Next() override {
+    while (true) {
+      STEDI_RETURN_NOT_OK(FillQueue());
+      if (pending_.empty()) return std::optional<Batch>();
+      Result<Batch> batch = pending_.front().get();
+      pending_.pop_front();
+      STEDI_RETURN_NOT_OK(batch.status());
+      if (batch->num_rows() > 0) return std::optional<Batch>(std::move(*batch));
+    }
+  }
+
+ private:
+  // Keeps up to `threads` row groups decoding in the background.
+  Status FillQueue() {
+    const size_t ahead = static_cast<size_t>(std::max(1, context_ ? context_->threads : 1));
+    while (pending_.size() < ahead) {
+      STEDI_ASSIGN_OR_RETURN(std::optional<RowGroupTask> task, NextTask());
+      if (!task) break;
+      pending_.push_back(std::async(std::launch::async, [this, t = std::move(*task)]() {
+        return ReadTask(t);
+      }));
+    }
+    return Status::OK();
+  }
+
+  Result<std::optional<RowGroupTask>> NextTask() {
+    while (!reader_ || next_row_group_ >= reader_->num_row_groups()) {
+      if (next_file_ >= files_.size()) return std::optional<RowGroupTask>();
+      const std::string& path = files_[next_file_++];
+      STEDI_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> file,
+                             context_->fs->OpenForRead(path));
+      Result<std::unique_ptr<parquet::FileReader>> opened =
+          parquet::FileReader::Open(std::shared_ptr<RandomAccessFile>(std::move(file)));
+      if (!opened.ok()) return opened.status().WithContext(path);
+      reader_ = std::shared_ptr<parquet::FileReader>(std::move(*opened));
+      reader_path_ = path;
+      next_row_group_ = 0;
+      positions_.clear();
+      for (const Field& f : schema_->fields()) {
+        std::optional<size_t> at = reader_->schema()->FindField(f.name);
+        positions_.push_back(at ? static_cast<int>(*at) : -1);
+      }
+    }
+    return std::optional<RowGroupTask>(
+        RowGroupTask{reader_, reader_path_, next_row_group_++, positions_});
+  }
+
+  Result<Batch> ReadTask(const RowGroupTask& task) const {
+    std::vector<int> present;
+    for (int p : task.positions) {
+      if (p >= 0) present.push_back(p);
+    }
+    Batch none;
+    Result<Batch> read = none;
+    // An empty list would mean "all columns" to the reader; count(*) needs none.
+    if (!present.empty()) read = task.reader->ReadRowGroup(task.row_group, present);
+    if (!read.ok()) return read.status().WithContext(task.path);
+    const size_t rows = task.reader->metadata().row_groups[task.row_group].num_rows;
+    std::vector<Column> columns;
+    size_t next_present = 0;
+    for (size_t i = 0; i < schema_->num_fields(); ++i) {
+      const Field& f = schema_->field(i);
+      if (task.positions[i] < 0) {
+        columns.push_back(NullColumn(f.type, rows));
+        continue;
+      }
+      STEDI_ASSIGN_OR_RETURN(Column c,
+                             ConvertColumn(read->column(next_present++), f.type, f.name, task.path));
+      columns.push_back(std::move(c));
+    }
+    return Batch(schema_, std::move(columns), rows);
+  }
+
+  std::vector<std::string> files_;
+  std::shared_ptr<const Schema> schema_;
+  const ExecutionContext* context_;
+  size_t next_file_ = 0;
+  std::shared_ptr<parquet::FileReader> reader_;
+  std::string reader_path_;
+  int next_row_group_ = 0;
+  std::vector<int> positions_;
+  std::deque<std::future<Result<Batch>>> pending_;
+};
+
+}  // namespace
+
+OperatorPtr MakeParquetScan(std::vector<std::string> files,
+                            std::shared_ptr<const Schema> output_schema,
+                            const ExecutionContext* context) {
+  return std::make_unique<ParquetScan>(std::move(files), std::move(output_schema), context);
+}
+
+}  // namespace stedi::sql

@@ -1,0 +1,23 @@
+# Writes OUTPUT, a C++ file defining EmbeddedModelFiles() with every file below MODELS_DIR
+# (path relative to MODELS_DIR, and contents as a raw string literal).
+#   cmake -DMODELS_DIR=... -DOUTPUT=... -P embed_models.cmake
+set(delimiter "stedi_model")
+file(GLOB_RECURSE files RELATIVE ${MODELS_DIR} ${MODELS_DIR}/*)
+list(SORT files)
+set(out "// Generated from models/ by src/pipeline/embed_models.cmake; do not edit.\n")
+string(APPEND out "#include \"pipeline/embedded_models.h\"\n\nnamespace stedi {\n\n")
+string(APPEND out "const std::vector<EmbeddedModelFile>& EmbeddedModelFiles() {\n")
+string(APPEND out "  static const std::vector<EmbeddedModelFile> kFiles = {\n")
+foreach(f IN LISTS files)
+  file(READ ${MODELS_DIR}/${f} content)
+  string(FIND "${content}" ")${delimiter}\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "models/${f} contains )${delimiter}\" and cannot be embedded")
+  endif()
+  if(f MATCHES "[\"\\\\]")
+    message(FATAL_ERROR "models/${f}: file names with quotes or backslashes cannot be embedded")
+  endif()
+  string(APPEND out "      {\"${f}\", R\"${delimiter}(${content})${delimiter}\"},\n")
+endforeach()
+string(APPEND out "  };\n  return kFiles;\n}\n\n}  // namespace stedi\n")
+file(WRITE ${OUTPUT} "${out}")

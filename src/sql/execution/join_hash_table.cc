@@ -1,0 +1,31 @@
+#include "sql/execution/join_hash_table.h"
+
+namespace stedi::sql {
+
+void JoinHashTable::Build(std::span<const uint64_t> hashes, std::span<const uint8_t> key_null) {
+  const size_t rows = hashes.size();
+  // At most one row per two slots on average keeps chains short without much memory.
+  size_t slots = 1;
+  while (slots < rows * 2) slots <<= 1;
+  mask_ = slots - 1;
+  heads_.assign(slots, kEnd);
+  entries_.resize(rows);
+  // Inserting from the last row keeps every chain in ascending row order, so the output follows
+  // the build side's order for equal keys.
+  for (size_t r = rows; r-- > 0;) {
+    entries_[r] = Entry{hashes[r], kEnd};
+    if (key_null[r]) continue;
+    uint32_t& head = heads_[hashes[r] & mask_];
+    entries_[r].next = head;
+    head = static_cast<uint32_t>(r);
+  }
+}
+
+void JoinHashTable::FirstOfEach(std::span<const uint64_t> hashes,
+                                std::vector<uint32_t>* heads) const {
+  heads->resize(hashes.size());
+  uint32_t* out = heads->data();
+  for (size_t i = 0; i < hashes.size(); ++i) out[i] = heads_[hashes[i] & mask_];
+}
+
+}  // namespace stedi::sql

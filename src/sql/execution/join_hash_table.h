@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace stedi::sql {
+
+/// A chained hash table over the row indices of a materialised build side: one bucket head per
+/// power-of-two slot and one "next" link per row, plus each row's precomputed key hash so that
+/// probing compares hashes before touching key columns. Rows whose key is NULL are not indexed.
+class JoinHashTable {
+ public:
+  static constexpr uint32_t kEnd = UINT32_MAX;
+
+  /// Indexes rows 0..HASHES.size()-1, skipping rows with KEY_NULL set.
+  void Build(std::span<const uint64_t> hashes, std::span<const uint8_t> key_null);
+
+  /// Returns the first row of HASH's chain, or kEnd. Chains list rows in ascending order and may
+  /// hold rows of other hashes: compare hash(row) first.
+  uint32_t First(uint64_t hash) const { return heads_[hash & mask_]; }
+  uint32_t Next(uint32_t row) const { return entries_[row].next; }
+  uint64_t hash(uint32_t row) const { return entries_[row].hash; }
+  /// Writes First(HASHES[i]) into HEADS[i] for a whole probe batch; independent loads let
+  /// the CPU overlap the cache misses that dominate probing a large table.
+  void FirstOfEach(std::span<const uint64_t> hashes, std::vector<uint32_t>* heads) const;
+  /// Hints the CPU to load ROW's chain entry.
+  void Prefetch(uint32_t row) const {
+    if (row != kEnd) __builtin_prefetch(&entries_[row]);
+  }
+
+  /// Returns the bytes the table holds (for the memory budget).
+  size_t MemoryBytes() const {
+    return heads_.size() * sizeof(uint32_t) + entries_.size() * sizeof(Entry);
+  }
+
+ private:
+  // Hash and link side by side: one cache miss per chain step instead of two.
+  struct Entry {
+    uint64_t hash;
+    uint32_t next;
+  };
+  std::vector<uint32_t> heads_ = std::vector<uint32_t>(1, kEnd);
+  std::vector<Entry> entries_;
+  uint64_t mask_ = 0;
+};
+
+}  // namespace stedi::sql

@@ -1,0 +1,197 @@
+#include "sql/execution/key_hashing.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string_view>
+#include <type_traits>
+
+namespace stedi::sql {
+
+namespace {
+
+constexpr uint64_t kMulA = 0x9fb21c651e98df25ULL;
+constexpr uint64_t kMulB = 0xc2b2ae3d27d4eb4fULL;
+constexpr uint64_t kNullHash = 0x5bd1e9955bd1e995ULL;
+
+// A strong 64-bit finaliser: every input bit affects every output bit, so both the low bits
+// (hash table buckets) and the high bits (spill partitions) are usable.
+inline uint64_t Mix(uint64_t x) {
+  x ^= x >> 31;
+  x *= kMulA;
+  x ^= x >> 29;
+  x *= kMulB;
+  x ^= x >> 32;
+  return x;
+}
+
+inline uint64_t Combine(uint64_t h, uint64_t value_hash) {
+  return Mix(h ^ (value_hash + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2)));
+}
+
+inline uint64_t HashBytes(std::string_view s, uint64_t seed) {
+  uint64_t h = seed ^ (s.size() * kMulB);
+  const char* p = s.data();
+  size_t n = s.size();
+  while (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ Mix(w)) * kMulA;
+    h = (h << 27) | (h >> 37);
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ Mix(w ^ (n << 56))) * kMulA;
+  }
+  return Mix(h);
+}
+
+inline uint64_t DoubleBits(double d) {
+  if (d == 0.0) d = 0.0;  // -0.0 == 0.0
+  if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
+  uint64_t bits;
+  std::memcpy(&bits, &d, 8);
+  return bits;
+}
+
+// Feeds VALUE_HASH(row) of one column into HASHES; the first column initialises them.
+template <typename ValueHash>
+void HashInto(const Column& c, bool first, uint64_t seed, size_t rows, uint64_t* hashes,
+              uint8_t* key_null, ValueHash value_hash) {
+  const bool has_nulls = c.null_count() > 0;
+  for (size_t r = 0; r < rows; ++r) {
+    uint64_t vh;
+    if (has_nulls && c.IsNull(r)) {
+      key_null[r] = 1;
+      vh = kNullHash;
+    } else {
+      vh = value_hash(r);
+    }
+    hashes[r] = first ? Mix(vh ^ seed) : Combine(hashes[r], vh);
+  }
+}
+
+template <typename T>
+void KeepEqualFixed(const Column& probe, const Column& build, std::vector<uint32_t>* pr,
+                    std::vector<uint32_t>* br) {
+  const uint8_t* pv = probe.values().data();
+  const uint8_t* bv = build.values().data();
+  uint32_t* p = pr->data();
+  uint32_t* b = br->data();
+  const size_t n = pr->size();
+  size_t kept = 0;
+  for (size_t i = 0; i < n; ++i) {
+    T x, y;
+    std::memcpy(&x, pv + size_t{p[i]} * sizeof(T), sizeof(T));
+    std::memcpy(&y, bv + size_t{b[i]} * sizeof(T), sizeof(T));
+    bool eq;
+    if constexpr (std::is_floating_point_v<T>) {
+      eq = x == y || (std::isnan(x) && std::isnan(y));
+    } else {
+      eq = x == y;
+    }
+    p[kept] = p[i];
+    b[kept] = b[i];
+    kept += eq ? 1 : 0;
+  }
+  pr->resize(kept);
+  br->resize(kept);
+}
+
+void KeepEqualStrings(const Column& probe, const Column& build, std::vector<uint32_t>* pr,
+                      std::vector<uint32_t>* br) {
+  uint32_t* p = pr->data();
+  uint32_t* b = br->data();
+  const size_t n = pr->size();
+  size_t kept = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const bool eq = probe.GetString(p[i]) == build.GetString(b[i]);
+    p[kept] = p[i];
+    b[kept] = b[i];
+    kept += eq ? 1 : 0;
+  }
+  pr->resize(kept);
+  br->resize(kept);
+}
+
+}  // namespace
+
+void HashKeyColumns(std::span<const Column* const> keys, uint64_t seed, size_t rows,
+                    std::vector<uint64_t>* hashes, std::vector<uint8_t>* key_null) {
+  hashes->assign(rows, Mix(seed));
+  key_null->assign(rows, 0);
+  uint64_t* h = hashes->data();
+  uint8_t* kn = key_null->data();
+  bool first = true;
+  for (const Column* c : keys) {
+    const uint8_t* v = c->values().data();
+    switch (c->type()) {
+      case TypeId::kBoolean:
+        HashInto(*c, first, seed, rows, h, kn, [v](size_t r) { return Mix(v[r] + 1); });
+        break;
+      case TypeId::kInt32:
+      case TypeId::kDate:
+        HashInto(*c, first, seed, rows, h, kn, [v](size_t r) {
+          int32_t x;
+          std::memcpy(&x, v + r * 4, 4);
+          return Mix(static_cast<uint64_t>(static_cast<int64_t>(x)));
+        });
+        break;
+      case TypeId::kInt64:
+      case TypeId::kTimestamp:
+        HashInto(*c, first, seed, rows, h, kn, [v](size_t r) {
+          uint64_t x;
+          std::memcpy(&x, v + r * 8, 8);
+          return Mix(x);
+        });
+        break;
+      case TypeId::kFloat64:
+        HashInto(*c, first, seed, rows, h, kn, [v](size_t r) {
+          double x;
+          std::memcpy(&x, v + r * 8, 8);
+          return Mix(DoubleBits(x));
+        });
+        break;
+      case TypeId::kString:
+      case TypeId::kBinary:
+        HashInto(*c, first, seed, rows, h, kn,
+                 [c, seed](size_t r) { return HashBytes(c->GetString(r), seed); });
+        break;
+    }
+    first = false;
+  }
+}
+
+void KeepEqualKeyPairs(std::span<const Column* const> probe_keys,
+                       std::span<const Column* const> build_keys, std::vector<uint32_t>* probe_rows,
+                       std::vector<uint32_t>* build_rows) {
+  for (size_t k = 0; k < probe_keys.size() && !probe_rows->empty(); ++k) {
+    const Column& p = *probe_keys[k];
+    const Column& b = *build_keys[k];
+    switch (p.type()) {
+      case TypeId::kBoolean:
+        KeepEqualFixed<uint8_t>(p, b, probe_rows, build_rows);
+        break;
+      case TypeId::kInt32:
+      case TypeId::kDate:
+        KeepEqualFixed<int32_t>(p, b, probe_rows, build_rows);
+        break;
+      case TypeId::kInt64:
+      case TypeId::kTimestamp:
+        KeepEqualFixed<int64_t>(p, b, probe_rows, build_rows);
+        break;
+      case TypeId::kFloat64:
+        KeepEqualFixed<double>(p, b, probe_rows, build_rows);
+        break;
+      case TypeId::kString:
+      case TypeId::kBinary:
+        KeepEqualStrings(p, b, probe_rows, build_rows);
+        break;
+    }
+  }
+}
+
+}  // namespace stedi::sql
