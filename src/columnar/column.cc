@@ -1,6 +1,7 @@
 #include "columnar/column.h"
 
 #include <cassert>
+#include <cstring>
 
 namespace stedi {
 
@@ -43,6 +44,86 @@ void ColumnBuilder::AppendFrom(const Column& source, size_t row) {
     column_.values_.insert(column_.values_.end(), p, p + w);
     MarkValid();
   }
+}
+
+void ColumnBuilder::AppendRows(const Column& source, const uint32_t* rows, size_t count) {
+  assert(source.type() == column_.type_);
+  // Validity stays empty while no row is null; it may be empty with size 0 too.
+  const bool track_validity = !column_.validity_.empty() || source.null_count() > 0;
+  if (track_validity && column_.validity_.empty()) column_.validity_.assign(column_.size_, 1);
+  if (IsVariableWidth(source.type())) {
+    const uint64_t* off = source.offsets_.data();
+    size_t bytes = 0;
+    for (size_t i = 0; i < count; ++i) bytes += off[rows[i] + 1] - off[rows[i]];
+    size_t at = column_.values_.size();
+    column_.values_.resize(at + bytes);
+    column_.offsets_.reserve(column_.offsets_.size() + count);
+    uint8_t* dst = column_.values_.data();
+    const uint8_t* src = source.values_.data();
+    for (size_t i = 0; i < count; ++i) {
+      const uint64_t begin = off[rows[i]];
+      const uint64_t len = off[rows[i] + 1] - begin;
+      std::memcpy(dst + at, src + begin, len);
+      at += len;
+      column_.offsets_.push_back(at);
+    }
+  } else {
+    const int w = FixedWidth(source.type());
+    const size_t at = column_.values_.size();
+    column_.values_.resize(at + count * w);
+    uint8_t* dst = column_.values_.data() + at;
+    const uint8_t* src = source.values_.data();
+    if (w == 8) {
+      for (size_t i = 0; i < count; ++i) std::memcpy(dst + i * 8, src + size_t{rows[i]} * 8, 8);
+    } else if (w == 4) {
+      for (size_t i = 0; i < count; ++i) std::memcpy(dst + i * 4, src + size_t{rows[i]} * 4, 4);
+    } else {
+      for (size_t i = 0; i < count; ++i) std::memcpy(dst + i * w, src + size_t{rows[i]} * w, w);
+    }
+  }
+  if (track_validity) {
+    size_t nulls = 0;
+    column_.validity_.reserve(column_.validity_.size() + count);
+    for (size_t i = 0; i < count; ++i) {
+      const uint8_t valid = source.IsNull(rows[i]) ? 0 : 1;
+      nulls += 1 - valid;
+      column_.validity_.push_back(valid);
+    }
+    column_.null_count_ += nulls;
+  }
+  column_.size_ += count;
+}
+
+void ColumnBuilder::AppendRange(const Column& source, size_t start, size_t count) {
+  assert(source.type() == column_.type_);
+  if (count == 0) return;
+  // Validity stays empty while no row is null; it may be empty with size 0 too.
+  const bool track_validity = !column_.validity_.empty() || source.null_count() > 0;
+  if (track_validity && column_.validity_.empty()) column_.validity_.assign(column_.size_, 1);
+  if (IsVariableWidth(source.type())) {
+    const uint64_t* off = source.offsets_.data();
+    const uint64_t begin = off[start];
+    const uint64_t end = off[start + count];
+    const size_t base = column_.values_.size();
+    column_.values_.insert(column_.values_.end(), source.values_.begin() + begin,
+                           source.values_.begin() + end);
+    column_.offsets_.reserve(column_.offsets_.size() + count);
+    for (size_t i = 1; i <= count; ++i) column_.offsets_.push_back(base + off[start + i] - begin);
+  } else {
+    const int w = FixedWidth(source.type());
+    column_.values_.insert(column_.values_.end(), source.values_.begin() + start * w,
+                           source.values_.begin() + (start + count) * w);
+  }
+  if (track_validity) {
+    if (source.validity_.empty()) {
+      column_.validity_.insert(column_.validity_.end(), count, 1);
+    } else {
+      column_.validity_.insert(column_.validity_.end(), source.validity_.begin() + start,
+                               source.validity_.begin() + start + count);
+      for (size_t i = start; i < start + count; ++i) column_.null_count_ += source.validity_[i] == 0;
+    }
+  }
+  column_.size_ += count;
 }
 
 Column ColumnBuilder::Finish() {

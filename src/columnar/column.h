@@ -76,6 +76,10 @@ class ColumnBuilder {
   void AppendString(std::string_view v);
   /// Appends row ROW of SOURCE, which must have this builder's type.
   void AppendFrom(const Column& source, size_t row);
+  /// Appends rows ROWS of SOURCE in that order (a gather: one pass per buffer, no per-row calls).
+  void AppendRows(const Column& source, const uint32_t* rows, size_t count);
+  /// Appends rows [START, START + COUNT) of SOURCE.
+  void AppendRange(const Column& source, size_t start, size_t count);
 
   /// Returns the built column and leaves the builder empty, ready for reuse.
   Column Finish();

@@ -6,8 +6,7 @@ namespace stedi {
 
 Column TakeColumn(const Column& source, std::span<const uint32_t> rows) {
   ColumnBuilder out(source.type());
-  out.Reserve(rows.size());
-  for (uint32_t row : rows) out.AppendFrom(source, row);
+  out.AppendRows(source, rows.data(), rows.size());
   return out.Finish();
 }
 
@@ -37,9 +36,7 @@ Column ConcatenateColumns(std::span<const Column> columns) {
   size_t total = 0;
   for (const Column& c : columns) total += c.size();
   out.Reserve(total);
-  for (const Column& c : columns) {
-    for (size_t i = 0; i < c.size(); ++i) out.AppendFrom(c, i);
-  }
+  for (const Column& c : columns) out.AppendRange(c, 0, c.size());
   return out.Finish();
 }
 

@@ -58,3 +58,75 @@ TEST(BatchTest, ValidateCatchesMismatch) {
 
 }  // namespace
 }  // namespace stedi
+
+namespace stedi {
+namespace {
+
+// The bulk gathers must equal row-by-row appends, nulls included (also into an empty builder).
+TEST(ColumnKernels, BulkAppendsEqualRowByRowAppends) {
+  uint64_t state = 7;
+  auto next = [&]() {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  for (TypeId type : {TypeId::kInt64, TypeId::kInt32, TypeId::kString, TypeId::kBoolean}) {
+    for (int round = 0; round < 20; ++round) {
+      ColumnBuilder source(type);
+      const size_t n = 1 + next() % 50;
+      const bool with_nulls = round % 2 == 0;
+      for (size_t i = 0; i < n; ++i) {
+        if (with_nulls && next() % 3 == 0) {
+          source.AppendNull();
+        } else if (type == TypeId::kString) {
+          source.AppendString(std::string(next() % 5, static_cast<char>('a' + next() % 26)));
+        } else if (type == TypeId::kInt32) {
+          source.AppendInt32(static_cast<int32_t>(next()));
+        } else if (type == TypeId::kBoolean) {
+          source.AppendBool(next() % 2 == 0);
+        } else {
+          source.AppendInt64(static_cast<int64_t>(next()));
+        }
+      }
+      const Column column = source.Finish();
+      std::vector<uint32_t> rows;
+      for (size_t i = 0; i < 2 * n; ++i) rows.push_back(static_cast<uint32_t>(next() % n));
+      ColumnBuilder slow(type), fast(type), range(type), slow_range(type);
+      for (uint32_t r : rows) slow.AppendFrom(column, r);
+      fast.AppendRows(column, rows.data(), rows.size());
+      const size_t start = next() % n;
+      const size_t count = next() % (n - start + 1);
+      for (size_t i = start; i < start + count; ++i) slow_range.AppendFrom(column, i);
+      range.AppendRange(column, start, count);
+      const Column a = slow.Finish(), b = fast.Finish(), c = slow_range.Finish(),
+                   d = range.Finish();
+      ASSERT_EQ(a.size(), b.size());
+      ASSERT_EQ(a.null_count(), b.null_count());
+      ASSERT_EQ(c.size(), d.size());
+      ASSERT_EQ(c.null_count(), d.null_count());
+      for (size_t i = 0; i < a.size(); ++i) {
+        ASSERT_EQ(a.IsNull(i), b.IsNull(i));
+        if (type == TypeId::kString) {
+          ASSERT_EQ(a.GetString(i), b.GetString(i));
+        }
+        if (type == TypeId::kInt64) {
+          ASSERT_EQ(a.GetInt64(i), b.GetInt64(i));
+        }
+        if (type == TypeId::kInt32) {
+          ASSERT_EQ(a.GetInt32(i), b.GetInt32(i));
+        }
+      }
+      for (size_t i = 0; i < c.size(); ++i) {
+        ASSERT_EQ(c.IsNull(i), d.IsNull(i));
+        if (type == TypeId::kString) {
+          ASSERT_EQ(c.GetString(i), d.GetString(i));
+        }
+        if (type == TypeId::kInt64) {
+          ASSERT_EQ(c.GetInt64(i), d.GetInt64(i));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace stedi

@@ -632,7 +632,9 @@ RandomTable MakeRandomTable(std::mt19937_64& rng, size_t rows, int groups) {
                             std::numeric_limits<double>::quiet_NaN(),
                             std::numeric_limits<double>::infinity(),
                             -1e300};
-  const char* strings[] = {"", "a", "ab", "b", "zz", "\xc3\xa9t\xc3\xa9"};
+  // Two long strings share their first 8 bytes (sort keys then need the full comparison).
+  const char* strings[] = {
+      "", "a", "ab", "b", "zz", "\xc3\xa9t\xc3\xa9", "longer-than-8", "longer-than-8!"};
   auto chance = [&](int pct) { return static_cast<int>(rng() % 100) < pct; };
   r.table.schema = MakeSchema({{"g", TypeId::kInt64},
                                {"s", TypeId::kString},
@@ -642,7 +644,7 @@ RandomTable MakeRandomTable(std::mt19937_64& rng, size_t rows, int groups) {
   for (size_t i = 0; i < rows; ++i) {
     r.g.push_back(chance(10) ? std::nullopt
                              : std::optional<int64_t>(static_cast<int64_t>(rng() % groups) - 3));
-    r.s.push_back(chance(15) ? std::nullopt : std::optional<std::string>(strings[rng() % 6]));
+    r.s.push_back(chance(15) ? std::nullopt : std::optional<std::string>(strings[rng() % 8]));
     r.d.push_back(chance(10) ? std::nullopt : std::optional<double>(doubles[rng() % 8]));
     r.v.push_back(chance(20) ? std::nullopt
                              : std::optional<int64_t>(static_cast<int64_t>(rng() % 41) - 20));
@@ -1010,6 +1012,40 @@ TEST(Spill, LocalDiskRunsMatchInMemoryAndLeaveNoFiles) {
     EXPECT_TRUE(left->empty()) << left->size() << " files left in " << dir;
   }
   EXPECT_TRUE(disk->DeleteDirRecursive(dir).ok());
+}
+
+TEST(Errors, UnknownFunctionsAndWrongResultTypesAreReported) {
+  Table t = Sales();
+  ExecutionContext ctx = Context();
+  {
+    std::vector<AggregateSpec> aggs;
+    aggs.push_back(Agg("median", Col(t, 1), TypeId::kInt64));
+    auto op = MakeHashAggregate(Source(t), {}, std::move(aggs), MakeSchema({{"m", TypeId::kInt64}}),
+                                &ctx);
+    EXPECT_FALSE(op->Next().ok());
+  }
+  {
+    // sum of bigint is bigint, not double.
+    std::vector<AggregateSpec> aggs;
+    aggs.push_back(Agg("sum", Col(t, 1), TypeId::kFloat64));
+    auto op = MakeHashAggregate(Source(t), {}, std::move(aggs),
+                                MakeSchema({{"s", TypeId::kFloat64}}), &ctx);
+    EXPECT_FALSE(op->Next().ok());
+  }
+  {
+    std::vector<WindowFunctionSpec> fns;
+    fns.push_back(Fn(t, "ntile", {}, {0}, {{1, false}}));
+    auto op = MakeWindow(Source(t), std::move(fns), WithColumns(t, {{"x", TypeId::kInt64}}), &ctx);
+    EXPECT_NE(op->Describe().find("ntile"), std::string::npos);
+    EXPECT_FALSE(op->Next().ok());
+  }
+  {
+    // lag's result has its argument's type.
+    std::vector<WindowFunctionSpec> fns;
+    fns.push_back(Fn(t, "lag", Args(Col(t, 0)), {}, {{1, false}}, TypeId::kInt64));
+    auto op = MakeWindow(Source(t), std::move(fns), WithColumns(t, {{"x", TypeId::kInt64}}), &ctx);
+    EXPECT_FALSE(op->Next().ok());
+  }
 }
 
 }  // namespace

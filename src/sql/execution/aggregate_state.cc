@@ -5,11 +5,6 @@
 namespace stedi::sql {
 namespace {
 
-bool IsIntegerLike(TypeId t) {
-  return t == TypeId::kBoolean || t == TypeId::kInt32 || t == TypeId::kInt64 ||
-         t == TypeId::kDate || t == TypeId::kTimestamp;
-}
-
 // Calls F(row) for every non-null row, over SEL (N rows) or rows 0..N-1.
 template <typename F>
 inline void ForValidRows(const Column& c, const uint32_t* sel, size_t n, F&& f) {

@@ -1,5 +1,7 @@
 #include "sql/execution/evaluated_columns.h"
 
+#include <string>
+
 #include "sql/expression/evaluator.h"
 
 namespace stedi::sql {
@@ -14,6 +16,13 @@ Status EvaluatedColumns::Evaluate(const std::vector<const BoundExpr*>& exprs, co
       continue;
     }
     STEDI_ASSIGN_OR_RETURN(Column c, ::stedi::sql::Evaluate(*e, input));
+    // Operators lay out their state by the expression's type: a different column is a bug.
+    if (c.type() != e->type || c.size() != input.num_rows()) {
+      return Status::Internal(
+          "expression " + e->ToString() + " evaluated to " + std::to_string(c.size()) +
+          " rows of " + std::string(TypeName(c.type())) + ", expected " +
+          std::to_string(input.num_rows()) + " rows of " + std::string(TypeName(e->type)));
+    }
     owned_.push_back(std::move(c));
     columns_.push_back(&owned_.back());
   }

@@ -265,9 +265,12 @@ void GroupHashTable::FindOrInsert(std::vector<uint32_t>* group_ids) {
   const uint64_t* hashes = batch_hashes_.data();
   for (size_t r = 0; r < rows; ++r) {
     if (r + kSlotDistance < rows) __builtin_prefetch(&slots_[hashes[r + kSlotDistance] & mask_]);
-    if (fixed_length_ != 0 && r + kKeyDistance < rows) {
+    if (r + kKeyDistance < rows) {
       const uint32_t g = slots_[hashes[r + kKeyDistance] & mask_].group;
-      if (g != kEmpty) __builtin_prefetch(group_keys_.data() + size_t{g} * fixed_length_);
+      if (g != kEmpty) {
+        __builtin_prefetch(fixed_length_ != 0 ? group_keys_.data() + size_t{g} * fixed_length_
+                                              : group_keys_.data() + group_offsets_[g]);
+      }
     }
     ids[r] = Insert(r);
   }

@@ -13,8 +13,8 @@
 namespace stedi::sql {
 namespace {
 
+// What every pass of one aggregation shares (the operator owns the expressions).
 struct AggregateDefinition {
-  const std::vector<BoundExprPtr>* groups;
   const std::vector<AggregateSpec>* aggregates;
   std::vector<AggregateKind> kinds;
   std::vector<const BoundExpr*> group_exprs;
@@ -154,7 +154,6 @@ class HashAggregateOperator : public Operator {
         groups_(std::move(groups)),
         aggregates_(std::move(aggregates)),
         output_schema_(std::move(output_schema)) {
-    def_.groups = &groups_;
     def_.aggregates = &aggregates_;
     for (const BoundExprPtr& g : groups_) def_.group_exprs.push_back(g.get());
     for (const AggregateSpec& a : aggregates_) {

@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "sql/execution/key_hashing.h"
 #include "sql/execution/spill_file.h"
 #include "storage/file_system.h"
 
@@ -528,6 +529,58 @@ TEST_F(JoinTest, NotInNullOnlyInAnotherSpilledPartition) {
   ExecutionContext spill_context = context_;
   spill_context.memory_limit_bytes = 1024;
   EXPECT_TRUE(RunHashJoin(in, PhysicalJoinType::kAntiNullAware, &spill_context, 50).empty());
+}
+
+TEST_F(JoinTest, NotInNullLeftKeyInPartitionWithoutBuildRows) {
+  // The right side has no NULL but is non-empty: a NULL left key is unknown, never kept, even
+  // when its spilled partition holds no right rows.
+  // Many copies of one key fill one partition (which cannot be split further) and leave the
+  // NULL rows' partition without build rows, for most keys K.
+  for (int64_t key : {2, 4, 6, 8, 10, 12}) {
+    SCOPED_TRACE("key " + std::to_string(key));
+    JoinInput in;
+    in.left_schema = MakeSchema({{"k", TypeId::kInt64}});
+    in.right_schema = in.left_schema;
+    for (int i = 0; i < 300; ++i) in.right.push_back({key});
+    in.left = {{kNull}, {int64_t{1}}, {kNull}};
+    in.left_keys = {0};
+    in.right_keys = {0};
+    ExecutionContext spill_context = context_;
+    spill_context.memory_limit_bytes = 1024;
+    EXPECT_EQ(RunHashJoin(in, PhysicalJoinType::kAntiNullAware, &spill_context, 7),
+              std::vector<std::string>{"1"});
+    EXPECT_EQ(RunHashJoin(in, PhysicalJoinType::kAnti, &spill_context, 7),
+              Sorted({"1", "NULL", "NULL"}));
+  }
+}
+
+TEST(KeyHashingTest, EqualKeysHashEquallyAndPairsAreCheckedColumnWise) {
+  ColumnBuilder a(TypeId::kString), b(TypeId::kString), x(TypeId::kInt32), y(TypeId::kInt32);
+  for (const char* s : {"alpha", "beta", "alpha"}) a.AppendString(s);
+  for (const char* s : {"alpha", "alpha", "gamma"}) b.AppendString(s);
+  x.AppendInt32(1);
+  x.AppendInt32(1);
+  x.AppendNull();
+  for (int32_t v : {1, 2, 1}) y.AppendInt32(v);
+  const Column ca = a.Finish(), cb = b.Finish(), cx = x.Finish(), cy = y.Finish();
+  const Column* left[] = {&ca, &cx};
+  const Column* right[] = {&cb, &cy};
+  std::vector<uint64_t> lh, rh;
+  std::vector<uint8_t> ln, rn;
+  HashKeyColumns(left, 0, 3, &lh, &ln);
+  HashKeyColumns(right, 0, 3, &rh, &rn);
+  EXPECT_EQ(lh[0], rh[0]);  // ("alpha", 1) on both sides
+  EXPECT_NE(lh[0], lh[1]);
+  EXPECT_EQ(ln, (std::vector<uint8_t>{0, 0, 1}));
+  EXPECT_EQ(rn, (std::vector<uint8_t>{0, 0, 0}));
+  std::vector<uint64_t> seeded;
+  HashKeyColumns(left, 1, 3, &seeded, &ln);
+  EXPECT_NE(seeded[0], lh[0]);
+  // All pairs of rows 0..1 (left) x 0..2 (right): only (0, 0) agrees on both columns.
+  std::vector<uint32_t> lrows = {0, 0, 0, 1, 1, 1}, rrows = {0, 1, 2, 0, 1, 2};
+  KeepEqualKeyPairs(left, right, &lrows, &rrows);
+  EXPECT_EQ(lrows, std::vector<uint32_t>{0});
+  EXPECT_EQ(rrows, std::vector<uint32_t>{0});
 }
 
 TEST_F(JoinTest, LargeFanOutStreamsInPieces) {

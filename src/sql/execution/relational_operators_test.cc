@@ -82,6 +82,36 @@ TEST(Filter, KeepsMatchingRowsAndSkipsEmptyBatches) {
   EXPECT_FALSE(filter->Next().ok());  // a bigint predicate is an error, not a silent pass
 }
 
+TEST(Filter, KeepsNullsOfOtherColumnsInSelectedRows) {
+  auto s = std::make_shared<const Schema>(
+      std::vector<Field>{{"x", TypeId::kInt64}, {"note", TypeId::kString}});
+  ColumnBuilder x(TypeId::kInt64);
+  ColumnBuilder note(TypeId::kString);
+  // x: 5, NULL, 7, 0; note: NULL, 'b', 'c', NULL. x > 1 keeps rows 0 and 2.
+  x.AppendInt64(5);
+  x.AppendNull();
+  x.AppendInt64(7);
+  x.AppendInt64(0);
+  note.AppendNull();
+  note.AppendString("b");
+  note.AppendString("c");
+  note.AppendNull();
+  std::vector<Column> columns;
+  columns.push_back(x.Finish());
+  columns.push_back(note.Finish());
+  std::vector<Batch> batches;
+  batches.push_back(Batch(s, std::move(columns)));
+  auto filter = MakeFilter(MakeBatchSource(s, std::move(batches)), Bind(">", X(), Int(1)));
+  auto b = filter->Next();
+  ASSERT_TRUE(b.ok() && b->has_value());
+  ASSERT_EQ((*b)->num_rows(), 2u);
+  EXPECT_EQ((*b)->column(0).GetInt64(0), 5);
+  EXPECT_EQ((*b)->column(0).GetInt64(1), 7);
+  EXPECT_TRUE((*b)->column(1).IsNull(0));
+  EXPECT_FALSE((*b)->column(1).IsNull(1));
+  EXPECT_EQ((*b)->column(1).GetString(1), "c");
+}
+
 TEST(Projection, ComputesExpressions) {
   auto s = OneIntSchema();
   auto out_schema = std::make_shared<const Schema>(

@@ -71,8 +71,8 @@ struct BufferedBatch {
   }
 };
 
-// Buffered batches carry the child's columns followed by the evaluated key columns, so that
-// runs on disk and in memory compare without re-evaluating.
+// Keeps every input batch with its evaluated key columns, so that sorting in memory and merging
+// spilled runs (written as the child's columns followed by the keys) never re-evaluate keys.
 class SortOperator : public Operator {
  public:
   SortOperator(OperatorPtr child, std::vector<SortKey> keys, std::optional<size_t> limit,
@@ -122,7 +122,8 @@ class SortOperator : public Operator {
       std::vector<Column> key_columns;
       for (const Column* k : keys.columns()) key_columns.push_back(*k);
       AddToBuffer(BufferedBatch{std::move(*batch), std::move(key_columns)});
-      if (limit_ && buffered_rows_ >= 2 * *limit_ + kBatchRows) {
+      // (Written so that a huge LIMIT cannot overflow.)
+      if (limit_ && *limit_ < buffered_rows_ && buffered_rows_ - *limit_ >= *limit_ + kBatchRows) {
         // Top-N: the rows past the first LIMIT can never be output.
         const std::vector<uint32_t> order = SortBuffered(*limit_);
         std::vector<Column> kept = Gather(order, keyed_schema_->num_fields());
@@ -151,7 +152,6 @@ class SortOperator : public Operator {
   void AddToBuffer(BufferedBatch batch) {
     const size_t rows = batch.child.num_rows();
     if (rows == 0) return;
-    buffer_starts_.push_back(buffered_rows_);
     buffered_rows_ += rows;
     buffered_bytes_ += BatchBytes(batch.child);
     for (const Column& k : batch.keys) buffered_bytes_ += ColumnBytes(k);
@@ -160,44 +160,47 @@ class SortOperator : public Operator {
 
   void ClearBuffer() {
     buffered_.clear();
-    buffer_starts_.clear();
     buffered_rows_ = 0;
     buffered_bytes_ = 0;
   }
 
   // Returns the buffered rows' positions in sorted order (only the first LIMIT when given).
-  std::vector<uint32_t> SortBuffered(std::optional<size_t> limit) const {
-    std::vector<Column> concatenated;
+  std::vector<uint32_t> SortBuffered(std::optional<size_t> limit) {
+    ConsolidateBuffer();
+    if (buffered_.empty()) return {};
     std::vector<const Column*> key_columns;
-    for (size_t k = 0; k < keys_.size(); ++k) {
-      if (buffered_.size() == 1) {
-        key_columns.push_back(&buffered_[0].keys[k]);
-        continue;
-      }
-      std::vector<Column> parts;
-      for (const BufferedBatch& b : buffered_) parts.push_back(b.keys[k]);
-      concatenated.push_back(parts.empty() ? Column(keys_[k].expr->type)
-                                           : ConcatenateColumns(parts));
-    }
-    for (const Column& c : concatenated) key_columns.push_back(&c);
+    for (const Column& k : buffered_[0].keys) key_columns.push_back(&k);
     return SortedRowOrder(key_columns, keys_, buffered_rows_, limit);
   }
 
-  // Copies the buffered rows ROWS (positions across the buffer) into the first COLUMNS columns
-  // of the keyed schema (the child's, then the keys).
-  std::vector<Column> Gather(std::span<const uint32_t> rows, size_t num_columns) const {
-    std::vector<std::pair<uint32_t, uint32_t>> where(rows.size());
-    for (size_t i = 0; i < rows.size(); ++i) {
-      const size_t b = std::upper_bound(buffer_starts_.begin(), buffer_starts_.end(), rows[i]) -
-                       buffer_starts_.begin() - 1;
-      where[i] = {static_cast<uint32_t>(b), static_cast<uint32_t>(rows[i] - buffer_starts_[b])};
+  // Concatenates the buffered batches into one: sorting and gathering then work on contiguous
+  // columns (bulk copies) instead of hopping between batches per row.
+  void ConsolidateBuffer() {
+    if (buffered_.size() <= 1) return;
+    std::vector<Batch> children;
+    std::vector<std::vector<Column>> key_parts(keys_.size());
+    for (BufferedBatch& b : buffered_) {
+      children.push_back(std::move(b.child));
+      for (size_t k = 0; k < keys_.size(); ++k) key_parts[k].push_back(std::move(b.keys[k]));
     }
+    buffered_.clear();
+    BufferedBatch all{ConcatenateBatches(child_->schema(), children), {}};
+    children.clear();
+    for (auto& parts : key_parts) {
+      all.keys.push_back(ConcatenateColumns(parts));
+      parts.clear();
+    }
+    buffered_.push_back(std::move(all));
+  }
+
+  // Copies the rows ROWS of the (consolidated) buffer into the first COLUMNS columns of the
+  // keyed schema (the child's, then the keys).
+  std::vector<Column> Gather(std::span<const uint32_t> rows, size_t num_columns) const {
     std::vector<Column> columns;
     for (size_t c = 0; c < num_columns; ++c) {
-      ColumnBuilder out(keyed_schema_->field(c).type);
-      out.Reserve(rows.size());
-      for (const auto& [b, r] : where) out.AppendFrom(buffered_[b].column(c, child_columns_), r);
-      columns.push_back(out.Finish());
+      columns.push_back(buffered_.empty()
+                            ? Column(keyed_schema_->field(c).type)
+                            : TakeColumn(buffered_[0].column(c, child_columns_), rows));
     }
     return columns;
   }
@@ -308,8 +311,7 @@ class SortOperator : public Operator {
   std::vector<BufferedBatch> buffered_;
   size_t buffered_rows_ = 0;
   size_t buffered_bytes_ = 0;
-  std::vector<size_t> buffer_starts_;  // first buffer position of each buffered batch
-  std::vector<uint32_t> order_;        // the sorted positions, when nothing spilled
+  std::vector<uint32_t> order_;  // the sorted positions, when nothing spilled
   size_t emitted_ = 0;
   std::vector<std::unique_ptr<SpillFile>> runs_;
   std::vector<RunCursor> cursors_;

@@ -120,6 +120,38 @@ struct Entry {
   uint32_t row;
 };
 
+// LSD radix sort on the words (least significant byte of the last word first). Stable, so rows
+// with equal words stay in position order. Passes whose byte is the same in every entry are
+// skipped, which makes narrow value ranges cheap.
+template <size_t W>
+void RadixSort(std::vector<Entry<W>>* entries) {
+  const size_t n = entries->size();
+  constexpr size_t kPasses = W * 8;
+  std::vector<std::array<uint32_t, 256>> counts(kPasses);
+  for (auto& c : counts) c.fill(0);
+  for (const Entry<W>& e : *entries) {
+    for (size_t p = 0; p < kPasses; ++p) {
+      const size_t word = W - 1 - p / 8;
+      ++counts[p][(e.words[word] >> (8 * (p % 8))) & 0xff];
+    }
+  }
+  std::vector<Entry<W>> scratch(n);
+  for (size_t p = 0; p < kPasses; ++p) {
+    const size_t word = W - 1 - p / 8;
+    const int shift = static_cast<int>(8 * (p % 8));
+    std::array<uint32_t, 256>& c = counts[p];
+    if (c[((*entries)[0].words[word] >> shift) & 0xff] == n) continue;  // one bucket: no-op
+    uint32_t sum = 0;
+    for (uint32_t& x : c) {
+      const uint32_t here = x;
+      x = sum;
+      sum += here;
+    }
+    for (const Entry<W>& e : *entries) scratch[c[(e.words[word] >> shift) & 0xff]++] = e;
+    entries->swap(scratch);
+  }
+}
+
 template <size_t W>
 std::vector<uint32_t> SortEntries(const NormalizedKeys& nk,
                                   const std::vector<const Column*>& columns,
@@ -141,8 +173,21 @@ std::vector<uint32_t> SortEntries(const NormalizedKeys& nk,
     }
     return a.row < b.row;
   };
+  constexpr size_t kRadixMinRows = 1024;  // below this, comparison sorting is as fast
   if (want < rows) {
     std::partial_sort(entries.begin(), entries.begin() + want, entries.end(), less);
+  } else if (rows >= kRadixMinRows) {
+    RadixSort(&entries);
+    if (!exact) {
+      // Equal words need the full comparison: sort each run of them.
+      auto same_words = [](const Entry<W>& a, const Entry<W>& b) { return a.words == b.words; };
+      for (size_t begin = 0; begin < rows;) {
+        size_t end = begin + 1;
+        while (end < rows && same_words(entries[begin], entries[end])) ++end;
+        if (end - begin > 1) std::sort(entries.begin() + begin, entries.begin() + end, less);
+        begin = end;
+      }
+    }
   } else {
     std::sort(entries.begin(), entries.end(), less);
   }

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "columnar/data_type.h"
+
 namespace stedi::sql {
 
 /// Orders doubles as Presto does: NaN after every number (NaNs equal), -0.0 equal to 0.0.
@@ -11,6 +13,13 @@ inline int CompareDoubles(double a, double b) {
   const bool an = std::isnan(a), bn = std::isnan(b);
   if (an || bn) return static_cast<int>(an) - static_cast<int>(bn);
   return (a > b) - (a < b);
+}
+
+/// Returns whether values of TYPE are integers (bool, int, bigint, date, timestamp), which
+/// compare and sum as int64.
+inline bool IsIntegerLike(TypeId type) {
+  return type == TypeId::kBoolean || type == TypeId::kInt32 || type == TypeId::kInt64 ||
+         type == TypeId::kDate || type == TypeId::kTimestamp;
 }
 
 inline int CompareInts(int64_t a, int64_t b) { return (a > b) - (a < b); }

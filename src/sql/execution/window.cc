@@ -47,11 +47,6 @@ Result<WindowKind> ParseWindowKind(const std::string& name) {
   return Status::Invalid("unknown window function '" + name + "'");
 }
 
-bool IsIntegerLike(TypeId t) {
-  return t == TypeId::kBoolean || t == TypeId::kInt32 || t == TypeId::kInt64 ||
-         t == TypeId::kDate || t == TypeId::kTimestamp;
-}
-
 bool IsAggregate(WindowKind k) {
   return k == WindowKind::kSum || k == WindowKind::kCount || k == WindowKind::kCountStar ||
          k == WindowKind::kAvg || k == WindowKind::kMin || k == WindowKind::kMax;
@@ -277,10 +272,14 @@ class WindowOperator : public Operator {
     const std::vector<SortKey>& order_keys = keys.order;
     EvaluatedColumns sort_columns;
     STEDI_RETURN_NOT_OK(sort_columns.Evaluate(keys.exprs, input_));
-    const std::vector<const Column*> part_cols(
-        sort_columns.columns().begin(), sort_columns.columns().begin() + partition_keys.size());
-    const std::vector<const Column*> order_cols(
-        sort_columns.columns().begin() + partition_keys.size(), sort_columns.columns().end());
+    // The keys in sorted order, so that finding partitions and peers compares neighbours in
+    // sequential memory (one bulk gather instead of random reads per comparison).
+    std::vector<Column> sorted_keys;
+    for (const Column* c : sort_columns.columns()) sorted_keys.push_back(TakeColumn(*c, order));
+    std::vector<const Column*> part_cols, order_cols;
+    for (size_t i = 0; i < sorted_keys.size(); ++i) {
+      (i < partition_keys.size() ? part_cols : order_cols).push_back(&sorted_keys[i]);
+    }
 
     std::vector<const BoundExpr*> arg_exprs;
     for (const BoundExprPtr& a : spec.args) arg_exprs.push_back(a.get());
@@ -340,8 +339,7 @@ class WindowOperator : public Operator {
     size_t begin = 0;
     while (begin < n) {
       size_t end = begin + 1;
-      while (end < n &&
-             CompareKeyRows(part_cols, ord[begin], part_cols, ord[end], partition_keys) == 0) {
+      while (end < n && CompareKeyRows(part_cols, begin, part_cols, end, partition_keys) == 0) {
         ++end;
       }
       // Peer groups within the partition [begin, end): rows with equal order keys.
@@ -351,8 +349,8 @@ class WindowOperator : public Operator {
       while (peer_begin < end) {
         // Without ORDER BY the whole partition is one peer group (the frame is the partition).
         size_t peer_end = spec.order_by.empty() ? end : peer_begin + 1;
-        while (peer_end < end && CompareKeyRows(order_cols, ord[peer_begin], order_cols,
-                                                ord[peer_end], order_keys) == 0) {
+        while (peer_end < end &&
+               CompareKeyRows(order_cols, peer_begin, order_cols, peer_end, order_keys) == 0) {
           ++peer_end;
         }
         ++dense;

@@ -209,6 +209,24 @@ Result<Operand> EvalCall(const BoundExpr& e, std::vector<Operand>& args, size_t 
   return Operand::Owned(column.MoveValue());
 }
 
+void MarkColumns(const BoundExpr& e, std::vector<bool>& used) {
+  if (e.kind == BoundExpr::Kind::kColumn && e.column_index < used.size()) {
+    used[e.column_index] = true;
+  }
+  for (const auto& a : e.args) MarkColumns(*a, used);
+}
+
+// Gathers ROWS of the columns the CASE reads; the others stay empty, as nothing looks at them.
+Batch TakeUsed(const Batch& input, const std::vector<uint32_t>& rows,
+               const std::vector<bool>& used) {
+  std::vector<Column> columns;
+  columns.reserve(input.num_columns());
+  for (size_t i = 0; i < input.num_columns(); ++i) {
+    columns.push_back(used[i] ? TakeColumn(input.column(i), rows) : Column(input.column(i).type()));
+  }
+  return Batch(input.schema(), std::move(columns), rows.size());
+}
+
 // CASE evaluates each THEN only on the rows its WHEN selected, so that
 // `CASE WHEN b <> 0 THEN a / b END` never divides by zero.
 Result<Operand> EvalCase(const BoundExpr& e, const Batch& input) {
@@ -219,6 +237,8 @@ Result<Operand> EvalCase(const BoundExpr& e, const Batch& input) {
   std::vector<int32_t> branch_of(rows, -1);
   std::vector<uint32_t> index_in_branch(rows, 0);
   std::vector<Column> outputs;
+  std::vector<bool> used(input.num_columns(), false);
+  MarkColumns(e, used);
   auto run_branch = [&](const BoundExpr& branch, const Batch& rows_batch,
                         const std::vector<uint32_t>& global_rows) -> Status {
     STEDI_ASSIGN_OR_RETURN(Operand value, Eval(branch, rows_batch));
@@ -236,7 +256,7 @@ Result<Operand> EvalCase(const BoundExpr& e, const Batch& input) {
   };
   for (size_t p = 0; p < pairs && !remaining.empty(); ++p) {
     const bool all = remaining.size() == rows;
-    Batch subset = all ? Batch() : TakeBatch(input, remaining);
+    Batch subset = all ? Batch() : TakeUsed(input, remaining, used);
     const Batch& current = all ? input : subset;
     STEDI_ASSIGN_OR_RETURN(Operand when, Eval(*e.args[2 * p], current));
     const Column& w = Materialize(when, remaining.size());
@@ -251,14 +271,14 @@ Result<Operand> EvalCase(const BoundExpr& e, const Batch& input) {
     }
     if (!matched_local.empty()) {
       const bool every = matched_local.size() == remaining.size();
-      Batch chosen = every ? Batch() : TakeBatch(current, matched_local);
+      Batch chosen = every ? Batch() : TakeUsed(current, matched_local, used);
       STEDI_RETURN_NOT_OK(run_branch(*e.args[2 * p + 1], every ? current : chosen, matched_global));
     }
     remaining = std::move(unmatched_global);
   }
   if (e.has_else && !remaining.empty()) {
     const bool all = remaining.size() == rows;
-    Batch subset = all ? Batch() : TakeBatch(input, remaining);
+    Batch subset = all ? Batch() : TakeUsed(input, remaining, used);
     STEDI_RETURN_NOT_OK(run_branch(*e.args.back(), all ? input : subset, remaining));
   }
   ColumnBuilder out(e.type);

@@ -554,6 +554,16 @@ TEST(Case, PicksFirstTrueBranchAndEvaluatesLazily) {
   EXPECT_EQ(Eval(*c, b), (V{"'big'", "'mid'", "NULL", "NULL"}));
 }
 
+TEST(Case, NestedOverSubsetsOfRows) {
+  Batch b = MakeBatch(
+      {Ints64({10, 7, 5, 8}), Doubles({0, 0, 0, 0}), Strings({"x", "y", "x", std::nullopt})});
+  // CASE WHEN c0 > 6 THEN CASE WHEN c2 = 'x' THEN 1 ELSE 2 END ELSE 3 END; c1 is never read.
+  auto inner = Case(Args(Call("=", Col(b, 2), Str("x")), Int(1), Int(2)), true, TypeId::kInt64);
+  auto outer =
+      Case(Args(Call(">", Col(b, 0), Int(6)), std::move(inner), Int(3)), true, TypeId::kInt64);
+  EXPECT_EQ(Eval(*outer, b), (V{"1", "2", "3", "2"}));
+}
+
 TEST(Coalesce, FirstNonNullAndNullIf) {
   Batch b = MakeBatch({Ints32({std::nullopt, 1, std::nullopt}), Ints64({5, 6, std::nullopt})});
   auto c = Call("coalesce", Col(b, 0), Col(b, 1), Int(0));
@@ -727,6 +737,20 @@ TEST(Extras, DateAddAndDateDiff) {
 TEST(Extras, StringsMathGreatestLeast) {
   EXPECT_EQ(EvalConst(*Call("ltrim", Str("  a  "))), "'a  '");
   EXPECT_EQ(EvalConst(*Call("rtrim", Str("  a  "))), "'  a'");
+  EXPECT_EQ(EvalConst(*Call("btrim", Str("  a  "))), "'a'");
+  EXPECT_EQ(EvalConst(*Call("trim", Str("xyaxy"), Str("yx"))), "'a'");
+  EXPECT_EQ(EvalConst(*Call("ltrim",
+                            Str("\xc3\xa9\xc3\xa9"
+                                "a\xc3\xa9"),
+                            Str("\xc3\xa9"))),
+            "'a\xc3\xa9'");
+  EXPECT_EQ(EvalConst(*Call("rtrim", Str("xax"), Str("x"))), "'xa'");
+  EXPECT_EQ(EvalConst(*Call("position", Str("abc"), Str("c"))), "3");
+  EXPECT_EQ(EvalConst(*Call("extract", Str("YEAR"), Cast(Str("2021-07-04"), TypeId::kDate))),
+            "2021");
+  EXPECT_EQ(EvalConst(*Call("date_part", Str("dow"), Cast(Str("2021-07-04"), TypeId::kDate))),
+            "7");  // a Sunday
+  EXPECT_TRUE(BindError("extract", Str("fortnight"), Int(1)).IsInvalid());
   EXPECT_EQ(EvalConst(*Call("replace", Str("banana"), Str("an"), Str("AN"))), "'bANANa'");
   EXPECT_EQ(EvalConst(*Call("replace", Str("banana"), Str("a"))), "'bnn'");
   EXPECT_EQ(EvalConst(*Call("replace", Str("ab"), Str(""), Str("-"))), "'-a-b-'");

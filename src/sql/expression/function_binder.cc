@@ -27,6 +27,9 @@ std::string CanonicalName(std::string_view name) {
   if (n == "char_length") return "length";
   if (n == "!=") return "<>";
   if (n == "mod") return "%";
+  if (n == "btrim") return "trim";  // PostgreSQL's grammar spells TRIM(x) as btrim(x)
+  if (n == "position") return "strpos";
+  if (n == "date_part") return "extract";
   if (n == "pow") return "power";
   if (n == "day_of_month") return "day";
   if (n == "dow") return "day_of_week";
@@ -197,6 +200,28 @@ Result<BoundExprPtr> BindCall(std::string_view name, std::vector<BoundExprPtr> a
     bool ok = !args.empty();
     for (size_t i = 0; ok && i < args.size(); ++i) ok = arg_is(i, is_string);
     if (!ok) return mismatch("concat(string, ...)");
+    STEDI_RETURN_NOT_OK(coerce_all(TypeId::kString, 0));
+    return MakeCall(fn, TypeId::kString, std::move(args), location);
+  }
+  if (fn == "extract") {
+    // EXTRACT(field FROM x) arrives as extract('field', x): it is the function of that name.
+    if (args.size() != 2 || args[0]->kind != BoundExpr::Kind::kConstant ||
+        args[0]->type != TypeId::kString || args[0]->constant.is_null()) {
+      return mismatch("extract(field FROM timestamp)");
+    }
+    std::string field = Lower(std::get<std::string>(args[0]->constant.value));
+    static constexpr std::string_view kFields[] = {"year", "quarter",     "month",      "day",
+                                                   "hour", "minute",      "second",     "dow",
+                                                   "doy",  "day_of_week", "day_of_year"};
+    if (std::find(std::begin(kFields), std::end(kFields), field) == std::end(kFields)) {
+      return Status::Invalid("cannot extract " + field + At(location, sql));
+    }
+    std::vector<BoundExprPtr> value;
+    value.push_back(std::move(args[1]));
+    return BindCall(field, std::move(value), location, sql);
+  }
+  if ((fn == "trim" || fn == "ltrim" || fn == "rtrim") && args.size() == 2) {
+    if (!arg_is(0, is_string) || !arg_is(1, is_string)) return mismatch(fn + "(string, string)");
     STEDI_RETURN_NOT_OK(coerce_all(TypeId::kString, 0));
     return MakeCall(fn, TypeId::kString, std::move(args), location);
   }

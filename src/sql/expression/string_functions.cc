@@ -227,6 +227,35 @@ Result<Column> EvaluateStringFunction(const BoundExpr& call, std::vector<Operand
       }
     });
   }
+  if ((f == "trim" || f == "ltrim" || f == "rtrim") && args.size() == 2) {
+    // trim(s, chars): removes any of the characters of CHARS (ASCII bytes or whole UTF-8
+    // sequences alike, compared as text) from the chosen ends.
+    const Column& chars = Materialize(args[1], rows);
+    const bool left = f != "rtrim";
+    const bool right = f != "ltrim";
+    ColumnBuilder out(TypeId::kString);
+    out.Reserve(rows);
+    for (size_t i = 0; i < rows; ++i) {
+      if (in.IsNull(i) || chars.IsNull(i)) {
+        out.AppendNull();
+        continue;
+      }
+      std::string_view s = in.GetString(i);
+      const std::string_view set = chars.GetString(i);
+      auto in_set = [&](std::string_view c) { return set.find(c) != std::string_view::npos; };
+      while (left && !s.empty() && in_set(s.substr(0, CharLength(s, 0)))) {
+        s.remove_prefix(CharLength(s, 0));
+      }
+      while (right && !s.empty()) {
+        size_t start = s.size() - 1;
+        while (start > 0 && IsContinuationByte(s[start])) --start;
+        if (!in_set(s.substr(start))) break;
+        s.remove_suffix(s.size() - start);
+      }
+      out.AppendString(s);
+    }
+    return out.Finish();
+  }
   if (f == "ltrim" || f == "rtrim") {
     const bool left = f == "ltrim";
     return MapStrings(in, [left](std::string_view s, std::string& out) {

@@ -1,6 +1,8 @@
 #include "sql/query.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <functional>
 
 #include "sql/parser/parser.h"
@@ -87,6 +89,31 @@ void CollectTables(const SelectStatement& s, std::vector<std::string>* ctes,
   ctes->resize(saved);
 }
 
+// Errors found while running (division by zero, a bad cast of a value) know only the byte
+// offset of their expression; this names line and column as the binder's errors do.
+class PositionedErrors final : public Operator {
+ public:
+  PositionedErrors(OperatorPtr child, std::string_view sql) : child_(std::move(child)), sql_(sql) {}
+  const std::shared_ptr<const Schema>& schema() const override { return child_->schema(); }
+  std::string Describe() const override { return child_->Describe(); }
+  Result<std::optional<Batch>> Next() override {
+    Result<std::optional<Batch>> next = child_->Next();
+    if (next.ok()) return next;
+    const std::string& message = next.status().message();
+    const size_t at = message.find(" at offset ");
+    if (at == std::string::npos) return next;
+    size_t end = at + 11;
+    while (end < message.size() && std::isdigit(static_cast<unsigned char>(message[end]))) ++end;
+    const int offset = std::atoi(message.c_str() + at + 11);
+    return Status(next.status().code(), message.substr(0, at) + " at " +
+                                            DescribePosition(sql_, offset) + message.substr(end));
+  }
+
+ private:
+  OperatorPtr child_;
+  std::string sql_;
+};
+
 }  // namespace
 
 size_t QueryResult::num_rows() const {
@@ -106,7 +133,7 @@ Result<PreparedQuery> PrepareQuery(std::string_view sql, TableResolver* tables,
   for (const ScopeColumn& c : rel.columns) fields.push_back(Field{c.name, c.type, true, 0});
   out.schema = std::make_shared<const Schema>(std::move(fields));
   out.explain = rel.op->Describe();
-  out.root = std::move(rel.op);
+  out.root = std::make_unique<PositionedErrors>(std::move(rel.op), sql);
   return out;
 }
 

@@ -284,6 +284,10 @@ TEST_F(QueryTest, ErrorsNameTheConstructAndPosition) {
   EXPECT_NE(Error("DELETE FROM people").find("read-only"), std::string::npos);
   EXPECT_NE(Error("SELECT name FROM people WHERE").find("line 1"), std::string::npos);
   EXPECT_NE(Error("SELECT name + 1 FROM people").find("line 1, column"), std::string::npos);
+  // Found while running, still named by line and column.
+  const std::string division = Error("SELECT id / (id - 3) FROM people");
+  EXPECT_NE(division.find("division by zero"), std::string::npos) << division;
+  EXPECT_NE(division.find("at line 1, column 11"), std::string::npos) << division;
 }
 
 TEST_F(QueryTest, ReferencedTablesSkipCtes) {
