@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "concurrency/thread_pool.h"
+
 namespace stedi::parquet {
 namespace {
 
@@ -109,12 +111,14 @@ Status FileWriter::Write(const Batch& batch) {
   while (offset < batch.num_rows()) {
     const size_t take = std::min<size_t>(
         batch.num_rows() - offset, static_cast<size_t>(options_.row_group_rows - rows_in_group_));
-    for (size_t c = 0; c < chunks_.size(); ++c) {
-      Status st = chunks_[c].Append(batch.column(c), offset, take);
-      if (!st.ok()) {
-        failed_ = st;
-        return st;
-      }
+    // Columns encode independently; small slices are not worth a thread hand-off.
+    const size_t threads = take >= 4096 ? options_.threads : 1;
+    Status st = ParallelFor(chunks_.size(), threads, [&](size_t c) {
+      return chunks_[c].Append(batch.column(c), offset, take);
+    });
+    if (!st.ok()) {
+      failed_ = st;
+      return st;
     }
     offset += take;
     rows_in_group_ += static_cast<int64_t>(take);
@@ -137,8 +141,14 @@ Status FileWriter::FlushRowGroup() {
   group.ordinal = static_cast<int16_t>(std::min<size_t>(metadata_.row_groups.size(), INT16_MAX));
   int64_t compressed_total = 0;
   // Chunks are independent; they are finished in order here so the file layout is fixed.
+  // Compress every chunk (in parallel when allowed), then lay them out in column order.
+  std::vector<EncodedChunk> finished(chunks_.size());
+  STEDI_RETURN_NOT_OK(ParallelFor(chunks_.size(), options_.threads, [&](size_t c) -> Status {
+    STEDI_ASSIGN_OR_RETURN(finished[c], chunks_[c].Finish());
+    return Status::OK();
+  }));
   for (size_t c = 0; c < chunks_.size(); ++c) {
-    STEDI_ASSIGN_OR_RETURN(EncodedChunk chunk, chunks_[c].Finish());
+    EncodedChunk& chunk = finished[c];
     const int64_t base = static_cast<int64_t>(out_->position());
     STEDI_RETURN_NOT_OK(out_->Append(chunk.bytes));
     ColumnMetaData md;

@@ -23,6 +23,9 @@ struct WriterOptions {
   int64_t row_group_rows = 1 << 20;  ///< Rows per row group (the last one may hold fewer).
   size_t page_bytes = 1 << 20;       ///< Target uncompressed size of a data page.
   bool dictionary = true;            ///< Dictionary-encode non-boolean columns when it pays.
+  /// Threads that encode and compress columns side by side (1: the caller's thread only). For
+  /// writers that are not already one of many running in parallel.
+  size_t threads = 1;
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
 };
 

@@ -306,6 +306,22 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Compression::kZstd, true, true}, Case{Compression::kZstd, true, false},
                       Case{Compression::kGzip, true, true}, Case{Compression::kGzip, false, true}));
 
+// Encoding columns on several threads must not change a single byte of the file.
+TEST(ParquetWriterTest, ThreadsDoNotChangeTheFile) {
+  auto fs = NewMemoryFileSystem();
+  auto schema = AllTypesSchema(true);
+  WriterOptions options;
+  options.row_group_rows = 7000;
+  options.page_bytes = 4096;
+  const std::vector<Batch> batches = {MakeBatch(schema, 0, 9000, true),
+                                      MakeBatch(schema, 9000, 8000, true)};
+  Written one = WriteFile(*fs, "/one.parquet", schema, batches, options);
+  options.threads = 3;
+  Written three = WriteFile(*fs, "/three.parquet", schema, batches, options);
+  EXPECT_EQ(one.bytes, three.bytes);
+  EXPECT_EQ(three.summary.num_rows, 17000);
+}
+
 TEST(ParquetWriterTest, DictionaryForRepeatsAndPlainForUniqueValues) {
   auto fs = NewMemoryFileSystem();
   auto schema = AllTypesSchema(true);

@@ -94,9 +94,21 @@ class SpillFileScan final : public Operator {
   SpillFileScan(std::unique_ptr<SpillFile> file, std::shared_ptr<const Schema> schema)
       : file_(std::move(file)), schema_(std::move(schema)) {}
   const std::shared_ptr<const Schema>& schema() const override { return schema_; }
+  // Partitioning cuts each input batch into small pieces; gluing them back to about half a
+  // batch keeps the partition join's output batches large.
   Result<std::optional<Batch>> Next() override {
     if (file_ == nullptr) return std::optional<Batch>();
-    return file_->ReadNext();
+    std::vector<Batch> parts;
+    size_t rows = 0;
+    while (rows < kBatchRows / 2) {
+      STEDI_ASSIGN_OR_RETURN(std::optional<Batch> b, file_->ReadNext());
+      if (!b.has_value()) break;
+      rows += b->num_rows();
+      parts.push_back(std::move(*b));
+    }
+    if (parts.empty()) return std::optional<Batch>();
+    if (parts.size() == 1) return std::optional<Batch>(std::move(parts[0]));
+    return std::optional<Batch>(ConcatenateBatches(schema_, parts));
   }
   std::string Describe() const override { return "SpillFileScan"; }
 
