@@ -63,7 +63,7 @@ void ColumnBuilder::AppendRows(const Column& source, const uint32_t* rows, size_
     for (size_t i = 0; i < count; ++i) {
       const uint64_t begin = off[rows[i]];
       const uint64_t len = off[rows[i] + 1] - begin;
-      std::memcpy(dst + at, src + begin, len);
+      if (len > 0) std::memcpy(dst + at, src + begin, len);  // src is null when all are empty
       at += len;
       column_.offsets_.push_back(at);
     }
@@ -73,7 +73,9 @@ void ColumnBuilder::AppendRows(const Column& source, const uint32_t* rows, size_
     column_.values_.resize(at + count * w);
     uint8_t* dst = column_.values_.data() + at;
     const uint8_t* src = source.values_.data();
-    if (w == 8) {
+    if (count == 0) {
+      // Nothing to copy; the buffers may be null.
+    } else if (w == 8) {
       for (size_t i = 0; i < count; ++i) std::memcpy(dst + i * 8, src + size_t{rows[i]} * 8, 8);
     } else if (w == 4) {
       for (size_t i = 0; i < count; ++i) std::memcpy(dst + i * 4, src + size_t{rows[i]} * 4, 4);

@@ -189,7 +189,10 @@ class PipelineRun {
         written_.push_back(path);
         STEDI_ASSIGN_OR_RETURN(auto out,
                                fs_.OpenForWrite(layout_.Resolve(path), SyncMode::kDeferred));
-        STEDI_ASSIGN_OR_RETURN(writer, parquet::FileWriter::Open(std::move(out), schema, {}));
+        parquet::WriterOptions writer_options;
+        writer_options.threads = static_cast<size_t>(context_.threads);
+        STEDI_ASSIGN_OR_RETURN(writer,
+                               parquet::FileWriter::Open(std::move(out), schema, writer_options));
         rows_in_file = 0;
       }
       STEDI_RETURN_NOT_OK(writer->Write(batch));

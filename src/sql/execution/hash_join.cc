@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <functional>
 
 #include "columnar/column_kernels.h"
 #include "sql/execution/join.h"
@@ -205,7 +206,14 @@ class HashJoinOperator final : public Operator {
     local_facts_.nonempty = build_.num_rows() > 0;
     local_facts_.has_null_key =
         std::find(key_null.begin(), key_null.end(), uint8_t{1}) != key_null.end();
-    table_.Build(hashes, key_null);
+    if (processor_.SkipsMatchedLeftRows() && spec_->residual == nullptr) {
+      const std::function<bool(uint32_t, uint32_t)> same_key = [this](uint32_t a, uint32_t b) {
+        return RowKeysEqual(build_keys_.columns(), a, build_keys_.columns(), b);
+      };
+      table_.Build(hashes, key_null, &same_key);
+    } else {
+      table_.Build(hashes, key_null);
+    }
     processor_.SetBuild(&build_);
     if (build_.num_rows() == 0 && NeedsBuildRows(spec_->type)) done_ = true;
     if (spec_->type == PhysicalJoinType::kAntiNullAware && facts().has_null_key) done_ = true;

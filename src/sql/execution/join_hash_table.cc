@@ -2,7 +2,8 @@
 
 namespace stedi::sql {
 
-void JoinHashTable::Build(std::span<const uint64_t> hashes, std::span<const uint8_t> key_null) {
+void JoinHashTable::Build(std::span<const uint64_t> hashes, std::span<const uint8_t> key_null,
+                          const std::function<bool(uint32_t, uint32_t)>* same_key) {
   const size_t rows = hashes.size();
   // At most one row per two slots on average keeps chains short without much memory.
   size_t slots = 1;
@@ -16,9 +17,20 @@ void JoinHashTable::Build(std::span<const uint64_t> hashes, std::span<const uint
     entries_[r] = Entry{hashes[r], kEnd};
     if (key_null[r]) continue;
     uint32_t& head = heads_[hashes[r] & mask_];
+    if (same_key != nullptr && HasKey(head, hashes[r], static_cast<uint32_t>(r), *same_key)) {
+      continue;
+    }
     entries_[r].next = head;
     head = static_cast<uint32_t>(r);
   }
+}
+
+bool JoinHashTable::HasKey(uint32_t chain, uint64_t hash, uint32_t row,
+                           const std::function<bool(uint32_t, uint32_t)>& same_key) const {
+  for (; chain != kEnd; chain = entries_[chain].next) {
+    if (entries_[chain].hash == hash && same_key(chain, row)) return true;
+  }
+  return false;
 }
 
 void JoinHashTable::FirstOfEach(std::span<const uint64_t> hashes,

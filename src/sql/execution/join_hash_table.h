@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -13,8 +14,11 @@ class JoinHashTable {
  public:
   static constexpr uint32_t kEnd = UINT32_MAX;
 
-  /// Indexes rows 0..HASHES.size()-1, skipping rows with KEY_NULL set.
-  void Build(std::span<const uint64_t> hashes, std::span<const uint8_t> key_null);
+  /// Indexes rows 0..HASHES.size()-1, skipping rows with KEY_NULL set. With SAME_KEY (called
+  /// only for rows of equal hash), a row whose key is already indexed is left out: semi and
+  /// anti joins need one match per key, and duplicates would multiply their probe work.
+  void Build(std::span<const uint64_t> hashes, std::span<const uint8_t> key_null,
+             const std::function<bool(uint32_t, uint32_t)>* same_key = nullptr);
 
   /// Returns the first row of HASH's chain, or kEnd. Chains list rows in ascending order and may
   /// hold rows of other hashes: compare hash(row) first.
@@ -40,6 +44,9 @@ class JoinHashTable {
     uint64_t hash;
     uint32_t next;
   };
+  bool HasKey(uint32_t chain, uint64_t hash, uint32_t row,
+              const std::function<bool(uint32_t, uint32_t)>& same_key) const;
+
   std::vector<uint32_t> heads_ = std::vector<uint32_t>(1, kEnd);
   std::vector<Entry> entries_;
   uint64_t mask_ = 0;

@@ -24,7 +24,8 @@ using Value = std::variant<std::monostate, int64_t, std::string>;
 using Row = std::vector<Value>;
 const Value kNull{};
 
-std::shared_ptr<const Schema> MakeSchema(std::vector<std::pair<std::string, TypeId>> fields) {
+std::shared_ptr<const Schema> MakeSchema(
+    const std::vector<std::pair<std::string, TypeId>>& fields) {
   std::vector<Field> out;
   for (auto& [name, type] : fields) out.push_back(Field{name, type, true, 0});
   return std::make_shared<Schema>(std::move(out));
@@ -450,7 +451,8 @@ TEST_F(JoinTest, DoubleKeysCompareByValue) {
   };
   class OneBatch final : public Operator {
    public:
-    OneBatch(std::shared_ptr<const Schema> s, Batch b) : schema_(std::move(s)), batch_(b) {}
+    OneBatch(std::shared_ptr<const Schema> s, Batch b)
+        : schema_(std::move(s)), batch_(std::move(b)) {}
     const std::shared_ptr<const Schema>& schema() const override { return schema_; }
     Result<std::optional<Batch>> Next() override {
       if (done_) return std::optional<Batch>();
@@ -604,6 +606,22 @@ TEST_F(JoinTest, LargeFanOutStreamsInPieces) {
     }
   }
   EXPECT_EQ(rows, Sorted(expected));
+}
+
+// IN over a heavily duplicated set: each left row needs one match, not one per duplicate
+// (20,000 x 20,000 candidate pairs would take far longer than this test may).
+TEST_F(JoinTest, SemiJoinOnDuplicatedBuildKeys) {
+  JoinInput in;
+  in.left_schema = MakeSchema({{"k", TypeId::kInt64}});
+  in.right_schema = in.left_schema;
+  for (int64_t i = 0; i < 20000; ++i) in.left.push_back({i % 3});
+  for (int i = 0; i < 20000; ++i) in.right.push_back({int64_t{i % 2}});
+  in.left_keys = {0};
+  in.right_keys = {0};
+  const std::vector<std::string> semi = RunHashJoin(in, PhysicalJoinType::kSemi, &context_, 4096);
+  EXPECT_EQ(semi.size(), 13334u);  // left rows with k in {0, 1}
+  const std::vector<std::string> anti = RunHashJoin(in, PhysicalJoinType::kAnti, &context_, 4096);
+  EXPECT_EQ(anti, std::vector<std::string>(6666, "2"));
 }
 
 TEST_F(JoinTest, SpillToLocalDiskLeavesTempDirEmpty) {

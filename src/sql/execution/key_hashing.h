@@ -22,4 +22,8 @@ void KeepEqualKeyPairs(std::span<const Column* const> probe_keys,
                        std::span<const Column* const> build_keys, std::vector<uint32_t>* probe_rows,
                        std::vector<uint32_t>* build_rows);
 
+/// Returns whether row A_ROW of the key columns A equals row B_ROW of B (non-null rows).
+bool RowKeysEqual(std::span<const Column* const> a, size_t a_row, std::span<const Column* const> b,
+                  size_t b_row);
+
 }  // namespace stedi::sql
