@@ -122,7 +122,8 @@ void ColumnBuilder::AppendRange(const Column& source, size_t start, size_t count
     } else {
       column_.validity_.insert(column_.validity_.end(), source.validity_.begin() + start,
                                source.validity_.begin() + start + count);
-      for (size_t i = start; i < start + count; ++i) column_.null_count_ += source.validity_[i] == 0;
+      for (size_t i = start; i < start + count; ++i)
+        column_.null_count_ += source.validity_[i] == 0;
     }
   }
   column_.size_ += count;

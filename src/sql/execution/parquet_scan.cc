@@ -53,8 +53,8 @@ class ParquetScan final : public Operator {
   const std::shared_ptr<const Schema>& schema() const override { return schema_; }
 
   std::string Describe() const override {
-    return "ParquetScan files=" + std::to_string(files_.size()) + " columns=" +
-           std::to_string(schema_->num_fields());
+    return "ParquetScan files=" + std::to_string(files_.size()) +
+           " columns=" + std::to_string(schema_->num_fields());
   }
 
   Result<std::optional<Batch>> Next() override {
@@ -75,9 +75,8 @@ class ParquetScan final : public Operator {
     while (pending_.size() < ahead) {
       STEDI_ASSIGN_OR_RETURN(std::optional<RowGroupTask> task, NextTask());
       if (!task) break;
-      pending_.push_back(std::async(std::launch::async, [this, t = std::move(*task)]() {
-        return ReadTask(t);
-      }));
+      pending_.push_back(
+          std::async(std::launch::async, [this, t = std::move(*task)]() { return ReadTask(t); }));
     }
     return Status::OK();
   }
@@ -123,8 +122,8 @@ class ParquetScan final : public Operator {
         columns.push_back(NullColumn(f.type, rows));
         continue;
       }
-      STEDI_ASSIGN_OR_RETURN(Column c,
-                             ConvertColumn(read->column(next_present++), f.type, f.name, task.path));
+      STEDI_ASSIGN_OR_RETURN(
+          Column c, ConvertColumn(read->column(next_present++), f.type, f.name, task.path));
       columns.push_back(std::move(c));
     }
     return Batch(schema_, std::move(columns), rows);

@@ -23,7 +23,7 @@ OperatorPtr MakeSort(OperatorPtr child, std::vector<SortKey> keys, std::optional
 
 /// Compares row A of columns X with row B of columns Y under KEYS' directions (the key columns
 /// already evaluated); <0, 0, >0. Shared by sort, window and merge.
-int CompareKeyRows(const std::vector<const Column*>& x, size_t a, const std::vector<const Column*>& y,
-                   size_t b, const std::vector<SortKey>& keys);
+int CompareKeyRows(const std::vector<const Column*>& x, size_t a,
+                   const std::vector<const Column*>& y, size_t b, const std::vector<SortKey>& keys);
 
 }  // namespace stedi::sql

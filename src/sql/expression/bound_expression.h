@@ -24,14 +24,14 @@ struct BoundExpr {
   enum class Kind { kColumn, kConstant, kCall, kCase, kCast };
   Kind kind = Kind::kConstant;
   TypeId type = TypeId::kString;
-  int location = -1;         // byte offset in the SQL text, for errors
-  size_t column_index = 0;   // kColumn: position in the input batch
-  std::string column_name;   // kColumn: for messages and EXPLAIN
-  ScalarValue constant;      // kConstant
-  bool null_literal = false; // kConstant written as NULL: its type yields to context
-  std::string function;      // kCall
+  int location = -1;          // byte offset in the SQL text, for errors
+  size_t column_index = 0;    // kColumn: position in the input batch
+  std::string column_name;    // kColumn: for messages and EXPLAIN
+  ScalarValue constant;       // kConstant
+  bool null_literal = false;  // kConstant written as NULL: its type yields to context
+  std::string function;       // kCall
   std::vector<std::unique_ptr<BoundExpr>> args;
-  bool has_else = false;     // kCase
+  bool has_else = false;  // kCase
 
   static std::unique_ptr<BoundExpr> Column(size_t index, TypeId type, std::string name);
   static std::unique_ptr<BoundExpr> Constant(ScalarValue value);

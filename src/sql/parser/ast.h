@@ -63,15 +63,15 @@ struct ParsedExpr {
                                    // "<=", ">", ">=", "AND", "OR", "NOT"; unary minus is "-"
                                    // with one child. kFunction: the function name, lower-case.
   std::vector<std::unique_ptr<ParsedExpr>> children;
-  bool negated = false;                        // kIsNull, kBetween, kLike, kInList, ...
-  bool distinct = false;                       // kFunction: count(DISTINCT x)
-  bool star_argument = false;                  // kFunction: count(*)
-  std::unique_ptr<WindowSpec> window;          // kFunction with OVER
-  std::unique_ptr<ParsedExpr> case_operand;    // kCase: CASE x WHEN ...
+  bool negated = false;                      // kIsNull, kBetween, kLike, kInList, ...
+  bool distinct = false;                     // kFunction: count(DISTINCT x)
+  bool star_argument = false;                // kFunction: count(*)
+  std::unique_ptr<WindowSpec> window;        // kFunction with OVER
+  std::unique_ptr<ParsedExpr> case_operand;  // kCase: CASE x WHEN ...
   std::vector<std::pair<std::unique_ptr<ParsedExpr>, std::unique_ptr<ParsedExpr>>> when_then;
-  std::unique_ptr<ParsedExpr> else_result;     // kCase
-  std::string type_name;                       // kCast
-  std::unique_ptr<SelectStatement> subquery;   // kInSubquery, kExists, kSubquery
+  std::unique_ptr<ParsedExpr> else_result;    // kCase
+  std::string type_name;                      // kCast
+  std::unique_ptr<SelectStatement> subquery;  // kInSubquery, kExists, kSubquery
 };
 
 struct OrderItem {
@@ -100,10 +100,10 @@ struct TableRef {
   enum class Kind { kTable, kSubquery, kJoin };
   Kind kind = Kind::kTable;
   int location = -1;
-  std::vector<std::string> names;  // kTable: {"t"} or {"db","t"}
-  std::string alias;               // kTable, kSubquery
-  std::vector<std::string> column_aliases;  // t(a, b)
-  std::optional<TimeTravel> time_travel;    // kTable
+  std::vector<std::string> names;             // kTable: {"t"} or {"db","t"}
+  std::string alias;                          // kTable, kSubquery
+  std::vector<std::string> column_aliases;    // t(a, b)
+  std::optional<TimeTravel> time_travel;      // kTable
   std::unique_ptr<SelectStatement> subquery;  // kSubquery
   JoinType join_type = JoinType::kInner;      // kJoin
   std::unique_ptr<TableRef> left, right;      // kJoin

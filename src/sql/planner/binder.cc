@@ -128,9 +128,9 @@ Result<Relation> Binder::BindSetOperation(const SelectStatement& s) {
                      s.location);
     }
     columns.push_back(ScopeColumn{"", left.columns[i].name, *common, false});
-    STEDI_ASSIGN_OR_RETURN(BoundExprPtr l,
-                           BindCast(BoundExpr::Column(i, left.columns[i].type, left.columns[i].name),
-                                    *common, s.location, sql_));
+    STEDI_ASSIGN_OR_RETURN(
+        BoundExprPtr l, BindCast(BoundExpr::Column(i, left.columns[i].type, left.columns[i].name),
+                                 *common, s.location, sql_));
     STEDI_ASSIGN_OR_RETURN(
         BoundExprPtr r, BindCast(BoundExpr::Column(i, right.columns[i].type, right.columns[i].name),
                                  *common, s.location, sql_));
@@ -158,13 +158,14 @@ Result<Relation> Binder::BindSetOperation(const SelectStatement& s) {
         MakeHashAggregate(std::move(l), ColumnRefs(columns, columns.size()), {}, schema, context_);
     HashJoinSpec spec;
     spec.type = s.set_op == SelectStatement::SetOp::kIntersect ? PhysicalJoinType::kSemi
-                                                                : PhysicalJoinType::kAnti;
+                                                               : PhysicalJoinType::kAnti;
     spec.left_keys = ColumnRefs(columns, columns.size());
     spec.right_keys = ColumnRefs(columns, columns.size());
     spec.output_schema = schema;
     out.op = MakeHashJoin(std::move(distinct), std::move(r), std::move(spec), context_);
   }
-  return ApplyOrderLimit(std::move(out), s, out.columns.size());
+  const size_t visible = out.columns.size();
+  return ApplyOrderLimit(std::move(out), s, visible);
 }
 
 Result<Relation> Binder::BindBaseTable(const TableRef& ref) {
@@ -194,9 +195,9 @@ Result<Relation> Binder::BindBaseTable(const TableRef& ref) {
       Relation rel = std::move(*bound);
       if (!cte->column_names.empty()) {
         if (cte->column_names.size() != rel.columns.size()) {
-          return ErrorAt("WITH " + cte->name + " names " + std::to_string(cte->column_names.size()) +
-                             " columns but its query returns " +
-                             std::to_string(rel.columns.size()),
+          return ErrorAt("WITH " + cte->name + " names " +
+                             std::to_string(cte->column_names.size()) +
+                             " columns but its query returns " + std::to_string(rel.columns.size()),
                          cte->location);
         }
         for (size_t i = 0; i < rel.columns.size(); ++i) rel.columns[i].name = cte->column_names[i];
@@ -212,8 +213,8 @@ Result<Relation> Binder::BindBaseTable(const TableRef& ref) {
   if (!source.ok()) {
     if (source.status().IsNotFound()) {
       return Status::NotFound("table \"" + name + "\" does not exist in database \"" +
-                              tables_->database() + "\" (at " + DescribePosition(sql_, ref.location) +
-                              ")");
+                              tables_->database() + "\" (at " +
+                              DescribePosition(sql_, ref.location) + ")");
     }
     return source.status();
   }
@@ -284,8 +285,7 @@ Result<Relation> Binder::BindJoin(const TableRef& ref) {
       }
       std::vector<BoundExprPtr> args;
       args.push_back(BoundExpr::Column(*l, left.columns[*l].type, name));
-      args.push_back(
-          BoundExpr::Column(left.columns.size() + *r, right.columns[*r].type, name));
+      args.push_back(BoundExpr::Column(left.columns.size() + *r, right.columns[*r].type, name));
       STEDI_ASSIGN_OR_RETURN(BoundExprPtr eq, BindCall("=", std::move(args), ref.location, sql_));
       conjuncts.push_back(std::move(eq));
       combined[left.columns.size() + *r].hidden_unqualified = true;
@@ -312,9 +312,8 @@ Result<Relation> Binder::BindJoin(const TableRef& ref) {
   } else if (ref.join_type != JoinType::kCross) {
     return ErrorAt("a join needs ON or USING", ref.location);
   }
-  STEDI_ASSIGN_OR_RETURN(Relation out,
-                         PlanJoin(std::move(left), std::move(right), ref.join_type,
-                                  std::move(conjuncts)));
+  STEDI_ASSIGN_OR_RETURN(Relation out, PlanJoin(std::move(left), std::move(right), ref.join_type,
+                                                std::move(conjuncts)));
   out.columns = combined;
   return out;
 }
@@ -341,10 +340,10 @@ Result<Relation> Binder::PlanJoin(Relation left, Relation right, JoinType type,
         continue;
       }
     }
-    const bool push_left = type == JoinType::kInner || type == JoinType::kRight ||
-                           type == JoinType::kCross;
-    const bool push_right = type == JoinType::kInner || type == JoinType::kLeft ||
-                            type == JoinType::kCross;
+    const bool push_left =
+        type == JoinType::kInner || type == JoinType::kRight || type == JoinType::kCross;
+    const bool push_right =
+        type == JoinType::kInner || type == JoinType::kLeft || type == JoinType::kCross;
     if (sides.left && !sides.right && push_left) {
       left_filters.push_back(std::move(c));
     } else if (sides.right && !sides.left && push_right) {
@@ -421,16 +420,15 @@ Result<Relation> Binder::BindFrom(const std::vector<std::unique_ptr<TableRef>>& 
         continue;
       }
       Result<BoundExprPtr> b = BindExpr(*p, ctx);
-      if (b.ok() && (*b)->type == TypeId::kBoolean &&
-          SidesOf(**b, rel.columns.size()).right) {
+      if (b.ok() && (*b)->type == TypeId::kBoolean && SidesOf(**b, rel.columns.size()).right) {
         conjuncts.push_back(std::move(*b));
         it = where_conjuncts->erase(it);
       } else {
         ++it;
       }
     }
-    STEDI_ASSIGN_OR_RETURN(rel, PlanJoin(std::move(rel), std::move(next), JoinType::kInner,
-                                         std::move(conjuncts)));
+    STEDI_ASSIGN_OR_RETURN(
+        rel, PlanJoin(std::move(rel), std::move(next), JoinType::kInner, std::move(conjuncts)));
   }
   return rel;
 }
@@ -447,9 +445,9 @@ Result<Relation> Binder::ApplySubqueryPredicate(Relation input, const ParsedExpr
   if (is_in) {
     STEDI_ASSIGN_OR_RETURN(outer_key, BindExpr(*predicate.children[0], outer_ctx));
   }
-  PhysicalJoinType type = negated ? (is_in ? PhysicalJoinType::kAntiNullAware
-                                           : PhysicalJoinType::kAnti)
-                                  : PhysicalJoinType::kSemi;
+  PhysicalJoinType type = negated
+                              ? (is_in ? PhysicalJoinType::kAntiNullAware : PhysicalJoinType::kAnti)
+                              : PhysicalJoinType::kSemi;
   std::vector<BoundExprPtr> left_keys, right_keys, residual;
   OperatorPtr right_op;
 
@@ -558,7 +556,8 @@ Result<Relation> Binder::ApplySubqueryPredicate(Relation input, const ParsedExpr
   return out;
 }
 
-Result<Relation> Binder::ApplyWhere(Relation input, std::vector<const ParsedExpr*> conjuncts) {
+Result<Relation> Binder::ApplyWhere(Relation input,
+                                    const std::vector<const ParsedExpr*>& conjuncts) {
   std::vector<BoundExprPtr> filters;
   std::vector<std::pair<const ParsedExpr*, bool>> subqueries;
   ExprContext ctx;

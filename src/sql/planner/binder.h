@@ -72,8 +72,8 @@ class Binder {
   Result<BoundExprPtr> BindExpr(const ParsedExpr& expr, const ExprContext& context);
 
  private:
-  Status ErrorAt(std::string message, int location) const;
-  Status NotSupportedAt(std::string message, int location) const;
+  Status ErrorAt(const std::string& message, int location) const;
+  Status NotSupportedAt(const std::string& message, int location) const;
 
   Result<Relation> BindSetOperation(const SelectStatement& statement);
   Result<Relation> BindSelectCore(const SelectStatement& statement);
@@ -86,7 +86,7 @@ class Binder {
   /// become hash keys, one-sided conjuncts are pushed below the join where that is correct.
   Result<Relation> PlanJoin(Relation left, Relation right, JoinType type,
                             std::vector<BoundExprPtr> conjuncts);
-  Result<Relation> ApplyWhere(Relation input, std::vector<const ParsedExpr*> conjuncts);
+  Result<Relation> ApplyWhere(Relation input, const std::vector<const ParsedExpr*>& conjuncts);
   Result<Relation> ApplySubqueryPredicate(Relation input, const ParsedExpr& predicate,
                                           bool negated);
   Result<Relation> ApplyOrderLimit(Relation input, const SelectStatement& statement,

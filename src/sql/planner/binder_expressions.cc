@@ -60,11 +60,11 @@ bool ContainsPlaceholder(const BoundExpr& expr, std::string_view placeholder) {
                      [&](const auto& a) { return ContainsPlaceholder(*a, placeholder); });
 }
 
-Status Binder::ErrorAt(std::string message, int location) const {
+Status Binder::ErrorAt(const std::string& message, int location) const {
   return Status::Invalid(message + " at " + DescribePosition(sql_, location));
 }
 
-Status Binder::NotSupportedAt(std::string message, int location) const {
+Status Binder::NotSupportedAt(const std::string& message, int location) const {
   return Status::NotImplemented(message + " is not supported (at " +
                                 DescribePosition(sql_, location) + ")");
 }
@@ -140,8 +140,7 @@ Result<BoundExprPtr> Binder::BindLiteral(const ParsedExpr& expr) {
       return BoundExpr::Constant(ScalarValue{TypeId::kBoolean, lit.boolean});
     case Literal::Kind::kInteger: {
       const bool fits = lit.integer >= INT32_MIN && lit.integer <= INT32_MAX;
-      return BoundExpr::Constant(
-          ScalarValue{fits ? TypeId::kInt32 : TypeId::kInt64, lit.integer});
+      return BoundExpr::Constant(ScalarValue{fits ? TypeId::kInt32 : TypeId::kInt64, lit.integer});
     }
     case Literal::Kind::kDecimal:
       return BoundExpr::Constant(ScalarValue{TypeId::kFloat64, lit.decimal});
@@ -149,10 +148,9 @@ Result<BoundExprPtr> Binder::BindLiteral(const ParsedExpr& expr) {
       return BoundExpr::Constant(ScalarValue{TypeId::kString, lit.text});
     case Literal::Kind::kTyped: {
       STEDI_ASSIGN_OR_RETURN(TypeId type, TypeFromSqlName(lit.type_name, expr.location, sql_));
-      STEDI_ASSIGN_OR_RETURN(
-          BoundExprPtr cast,
-          BindCast(BoundExpr::Constant(ScalarValue{TypeId::kString, lit.text}), type,
-                   expr.location, sql_));
+      STEDI_ASSIGN_OR_RETURN(BoundExprPtr cast,
+                             BindCast(BoundExpr::Constant(ScalarValue{TypeId::kString, lit.text}),
+                                      type, expr.location, sql_));
       STEDI_ASSIGN_OR_RETURN(ScalarValue value, EvaluateConstant(*cast));
       return BoundExpr::Constant(std::move(value));
     }
@@ -215,11 +213,13 @@ Result<BoundExprPtr> Binder::BindCase(const ParsedExpr& expr, const ExprContext&
                              BindCast(std::move(whens[i]), TypeId::kBoolean, expr.location, sql_));
     }
     out->args.push_back(std::move(whens[i]));
-    STEDI_ASSIGN_OR_RETURN(BoundExprPtr t, BindCast(std::move(thens[i]), result, expr.location, sql_));
+    STEDI_ASSIGN_OR_RETURN(BoundExprPtr t,
+                           BindCast(std::move(thens[i]), result, expr.location, sql_));
     out->args.push_back(std::move(t));
   }
   if (otherwise) {
-    STEDI_ASSIGN_OR_RETURN(BoundExprPtr e, BindCast(std::move(otherwise), result, expr.location, sql_));
+    STEDI_ASSIGN_OR_RETURN(BoundExprPtr e,
+                           BindCast(std::move(otherwise), result, expr.location, sql_));
     out->args.push_back(std::move(e));
     out->has_else = true;
   }
@@ -265,8 +265,8 @@ Result<BoundExprPtr> Binder::BindFunction(const ParsedExpr& expr, const ExprCont
       }
       spec.result_type = spec.args[0]->type;
       if (spec.args.size() == 3) {
-        STEDI_ASSIGN_OR_RETURN(spec.args[2], BindCast(std::move(spec.args[2]), spec.result_type,
-                                                      expr.location, sql_));
+        STEDI_ASSIGN_OR_RETURN(
+            spec.args[2], BindCast(std::move(spec.args[2]), spec.result_type, expr.location, sql_));
       }
     } else if (f == "count_star" || IsAggregateName(f)) {
       if (f != "count_star" && spec.args.size() != 1) {
@@ -347,9 +347,9 @@ Result<BoundExprPtr> Binder::BindScalarSubquery(const ParsedExpr& expr) {
   Result<Relation> sub = BindStatement(*expr.subquery);
   if (!sub.ok()) return sub.status();
   if (sub->columns.size() != 1) {
-    return ErrorAt("a scalar subquery must return one column, not " +
-                       std::to_string(sub->columns.size()),
-                   expr.location);
+    return ErrorAt(
+        "a scalar subquery must return one column, not " + std::to_string(sub->columns.size()),
+        expr.location);
   }
   std::optional<ScalarValue> value;
   while (true) {
@@ -443,9 +443,10 @@ Result<BoundExprPtr> Binder::BindExpr(const ParsedExpr& expr, const ExprContext&
     }
     case ExprKind::kInSubquery:
     case ExprKind::kExists:
-      return NotSupportedAt(std::string(expr.kind == ExprKind::kExists ? "EXISTS" : "IN (subquery)") +
-                                " other than as a condition joined by AND in WHERE",
-                            expr.location);
+      return NotSupportedAt(
+          std::string(expr.kind == ExprKind::kExists ? "EXISTS" : "IN (subquery)") +
+              " other than as a condition joined by AND in WHERE",
+          expr.location);
     case ExprKind::kSubquery:
       return BindScalarSubquery(expr);
   }

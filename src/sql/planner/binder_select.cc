@@ -34,7 +34,8 @@ BoundExprPtr ShallowCopy(const BoundExpr& e) {
 
 // After GROUP BY, an expression may read only group keys and aggregates: each is replaced by
 // the aggregate operator's output column.
-Result<BoundExprPtr> RewriteAggregated(const BoundExpr& e, const std::vector<std::string>& group_keys,
+Result<BoundExprPtr> RewriteAggregated(const BoundExpr& e,
+                                       const std::vector<std::string>& group_keys,
                                        const std::vector<std::string>& group_names,
                                        std::string_view sql_text, const auto& error_at) {
   if (e.kind == BoundExpr::Kind::kCall && e.function == kWindowPlaceholder) {
@@ -82,7 +83,7 @@ Result<Relation> Binder::BindSelectCore(const SelectStatement& s) {
   std::vector<const ParsedExpr*> where;
   SplitConjuncts(s.where.get(), &where);
   STEDI_ASSIGN_OR_RETURN(Relation rel, BindFrom(s.from, &where));
-  STEDI_ASSIGN_OR_RETURN(rel, ApplyWhere(std::move(rel), std::move(where)));
+  STEDI_ASSIGN_OR_RETURN(rel, ApplyWhere(std::move(rel), where));
 
   AggregateCollector aggregates;
   WindowCollector windows;
@@ -151,8 +152,9 @@ Result<Relation> Binder::BindSelectCore(const SelectStatement& s) {
     } else {
       Result<BoundExprPtr> b = BindExpr(*g, group_ctx);
       if (b.ok()) {
-        group_names.push_back(g->kind == ExprKind::kColumnRef ? g->names.back()
-                                                              : "_group" + std::to_string(groups.size()));
+        group_names.push_back(g->kind == ExprKind::kColumnRef
+                                  ? g->names.back()
+                                  : "_group" + std::to_string(groups.size()));
         groups.push_back(std::move(*b));
         continue;
       }
@@ -224,8 +226,8 @@ Result<Relation> Binder::BindSelectCore(const SelectStatement& s) {
       out_columns.push_back(
           ScopeColumn{"", "_agg" + std::to_string(i), aggregates.specs[i].result_type, false});
     }
-    auto error_at = [this](std::string message, int location) -> Status {
-      return ErrorAt(std::move(message), location);
+    auto error_at = [this](const std::string& message, int location) -> Status {
+      return ErrorAt(message, location);
     };
     auto rewrite = [&](BoundExprPtr& e) -> Status {
       if (!e) return Status::OK();
@@ -280,7 +282,8 @@ Result<Relation> Binder::BindSelectCore(const SelectStatement& s) {
                        s.location);
       }
       t.output = items.size();
-      projected.push_back(ScopeColumn{"", "_order" + std::to_string(items.size()), t.hidden->type, false});
+      projected.push_back(
+          ScopeColumn{"", "_order" + std::to_string(items.size()), t.hidden->type, false});
       items.push_back(std::move(t.hidden));
     }
     SortKey key;

@@ -21,9 +21,9 @@ Result<const SelectStatement*> SingleSelect(std::string_view sql,
   }
   const ParsedStatement& s = statements[0];
   if (!s.is_select) {
-    return Status::Invalid(s.kind_name +
-                           " statements are refused: stedi sql is read-only (at " +
-                           DescribePosition(sql, s.location) + "); tables change only through "
+    return Status::Invalid(s.kind_name + " statements are refused: stedi sql is read-only (at " +
+                           DescribePosition(sql, s.location) +
+                           "); tables change only through "
                            "`stedi ingest` and `stedi run`");
   }
   return s.select.get();
@@ -52,8 +52,8 @@ void CollectFromRef(const TableRef& ref, std::vector<std::string>* ctes,
       std::string name = ref.names.back();
       std::transform(name.begin(), name.end(), name.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      const bool is_cte = ref.names.size() == 1 &&
-                          std::find(ctes->begin(), ctes->end(), name) != ctes->end();
+      const bool is_cte =
+          ref.names.size() == 1 && std::find(ctes->begin(), ctes->end(), name) != ctes->end();
       if (!is_cte && std::find(out->begin(), out->end(), name) == out->end()) {
         out->push_back(name);
       }

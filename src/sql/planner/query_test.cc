@@ -118,8 +118,11 @@ class QueryTest : public ::testing::Test {
     context_.fs = fs_.get();
     context_.temp_dir = "/tmp-spill";
     tables_->Add("people",
-                 {{"id", TypeId::kInt64}, {"name", TypeId::kString}, {"dept", TypeId::kString},
-                  {"salary", TypeId::kFloat64}, {"boss", TypeId::kInt64}},
+                 {{"id", TypeId::kInt64},
+                  {"name", TypeId::kString},
+                  {"dept", TypeId::kString},
+                  {"salary", TypeId::kFloat64},
+                  {"boss", TypeId::kInt64}},
                  {{"1", "Ann", "eng", "100", "NULL"},
                   {"2", "Bob", "eng", "80", "1"},
                   {"3", "Cid", "ops", "70", "1"},
@@ -177,8 +180,7 @@ TEST_F(QueryTest, SelectWhereProject) {
 }
 
 TEST_F(QueryTest, SeedQueryWithDatabaseAndTrailingSemicolon) {
-  EXPECT_EQ(Expect("SELECT count(1) FROM \"my_stedi_project\".\"people\" limit 10;"),
-            (Rows{"5"}));
+  EXPECT_EQ(Expect("SELECT count(1) FROM \"my_stedi_project\".\"people\" limit 10;"), (Rows{"5"}));
   EXPECT_EQ(Expect("SELECT count(*) FROM my_stedi_project.depts"), (Rows{"3"}));
 }
 
@@ -201,8 +203,9 @@ TEST_F(QueryTest, Joins) {
 }
 
 TEST_F(QueryTest, SubqueryPredicates) {
-  EXPECT_EQ(Expect("SELECT name FROM people WHERE dept IN (SELECT dept FROM depts WHERE floor > 2)"),
-            (Rows{"Ann", "Bob"}));
+  EXPECT_EQ(
+      Expect("SELECT name FROM people WHERE dept IN (SELECT dept FROM depts WHERE floor > 2)"),
+      (Rows{"Ann", "Bob"}));
   EXPECT_EQ(Expect("SELECT name FROM people p WHERE EXISTS (SELECT 1 FROM people w WHERE w.boss "
                    "= p.id)"),
             (Rows{"Ann", "Cid"}));
@@ -238,9 +241,9 @@ TEST_F(QueryTest, OrderLimitOffset) {
             (Rows{"Dee|NULL", "Eve|60", "Cid|70", "Bob|80", "Ann|100"}));
   EXPECT_EQ(Expect("SELECT name FROM people ORDER BY id LIMIT 2 OFFSET 3", true),
             (Rows{"Dee", "Eve"}));
-  EXPECT_EQ(Expect("SELECT dept, count(*) AS n FROM people GROUP BY dept ORDER BY n DESC, dept",
-                   true),
-            (Rows{"eng|2", "ops|2", "NULL|1"}));
+  EXPECT_EQ(
+      Expect("SELECT dept, count(*) AS n FROM people GROUP BY dept ORDER BY n DESC, dept", true),
+      (Rows{"eng|2", "ops|2", "NULL|1"}));
 }
 
 TEST_F(QueryTest, CtesSubqueriesUnions) {
@@ -272,8 +275,7 @@ TEST_F(QueryTest, ErrorsNameTheConstructAndPosition) {
   const std::string unknown = Error("SELECT nope FROM people");
   EXPECT_NE(unknown.find("column \"nope\" not found"), std::string::npos) << unknown;
   EXPECT_NE(unknown.find("at line 1, column 8"), std::string::npos) << unknown;
-  EXPECT_NE(Error("SELECT dept FROM people p JOIN depts d ON p.dept = d.dept")
-                .find("ambiguous"),
+  EXPECT_NE(Error("SELECT dept FROM people p JOIN depts d ON p.dept = d.dept").find("ambiguous"),
             std::string::npos);
   EXPECT_NE(Error("SELECT * FROM nowhere").find("table \"nowhere\" does not exist"),
             std::string::npos);
