@@ -221,6 +221,9 @@ Result<ValidationReport> ValidateLake(FileSystem& fs, const std::string& lake_di
       queries.emplace_back(std::move(q), ValidationCheck::Kind::kMustBeZero);
     }
   }
+  // The checks are independent read-only queries: run them side by side.
+  std::vector<ValidationCheck> checks;
+  std::vector<const std::string*> sqls;
   for (const auto& [query, kind] : queries) {
     bool present = std::all_of(query.tables.begin(), query.tables.end(),
                                [&](const char* t) { return rows.count(t) > 0; });
@@ -229,9 +232,15 @@ Result<ValidationReport> ValidateLake(FileSystem& fs, const std::string& lake_di
     check.table = query.table;
     check.description = query.description;
     check.kind = kind;
-    STEDI_ASSIGN_OR_RETURN(check.value, validator.Count(query.sql));
-    report.checks.push_back(std::move(check));
+    checks.push_back(std::move(check));
+    sqls.push_back(&query.sql);
   }
+  STEDI_RETURN_NOT_OK(
+      ParallelFor(checks.size(), threads ? threads : DefaultParallelism(), [&](size_t i) -> Status {
+        STEDI_ASSIGN_OR_RETURN(checks[i].value, validator.Count(*sqls[i]));
+        return Status::OK();
+      }));
+  for (ValidationCheck& check : checks) report.checks.push_back(std::move(check));
   return report;
 }
 
