@@ -12,6 +12,7 @@
 #include "pipeline/model_graph.h"
 #include "pipeline/model_set.h"
 #include "pipeline/overlay_table_resolver.h"
+#include "sql/execution/background_prefetch.h"
 #include "sql/query.h"
 #include "storage/lake_layout.h"
 
@@ -163,6 +164,8 @@ class PipelineRun {
     const auto start = std::chrono::steady_clock::now();
     auto prepared = sql::PrepareQuery(model.sql, &resolver_, &context_);
     if (!prepared.ok()) return prepared.status().WithContext(model.file);
+    // The query runs on its own thread while this one encodes and writes Parquet.
+    prepared->root = sql::MakeBackgroundPrefetch(std::move(prepared->root));
     STEDI_ASSIGN_OR_RETURN(std::shared_ptr<const Schema> schema,
                            StoredSchema(*prepared->schema, model));
     change->schema = *schema;
