@@ -26,6 +26,10 @@ class Batch {
   size_t num_columns() const { return columns_.size(); }
   size_t num_rows() const { return num_rows_; }
 
+  /// Moves column I out (leaving it empty): for operators that own the batch and pass columns on
+  /// without copying them.
+  Column ReleaseColumn(size_t i) { return std::move(columns_[i]); }
+
   /// Checks that column count, types and lengths agree with the schema.
   Status Validate() const;
 

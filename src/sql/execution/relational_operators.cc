@@ -41,7 +41,18 @@ class ProjectionOperator : public Operator {
                      std::shared_ptr<const Schema> schema)
       : child_(std::move(child)),
         expressions_(std::move(expressions)),
-        schema_(std::move(schema)) {}
+        schema_(std::move(schema)),
+        last_use_(expressions_.size(), false) {
+    // A column reference may move its input column only if no later reference reads it.
+    std::vector<bool> seen;
+    for (size_t i = expressions_.size(); i-- > 0;) {
+      const BoundExpr& e = *expressions_[i];
+      if (e.kind != BoundExpr::Kind::kColumn) continue;
+      if (seen.size() <= e.column_index) seen.resize(e.column_index + 1, false);
+      last_use_[i] = !seen[e.column_index];
+      seen[e.column_index] = true;
+    }
+  }
 
   const std::shared_ptr<const Schema>& schema() const override { return schema_; }
 
@@ -50,11 +61,21 @@ class ProjectionOperator : public Operator {
       STEDI_ASSIGN_OR_RETURN(std::optional<Batch> batch, child_->Next());
       if (!batch) return std::optional<Batch>();
       if (batch->num_rows() == 0) continue;
-      std::vector<Column> columns;
-      columns.reserve(expressions_.size());
-      for (const BoundExprPtr& e : expressions_) {
-        STEDI_ASSIGN_OR_RETURN(Column c, Evaluate(*e, *batch));
-        columns.push_back(std::move(c));
+      // Computed columns first, while every input column is still in place; then plain
+      // column references, moved out of the batch at their last use instead of copied.
+      std::vector<Column> columns(expressions_.size());
+      for (size_t i = 0; i < expressions_.size(); ++i) {
+        if (expressions_[i]->kind == BoundExpr::Kind::kColumn) continue;
+        STEDI_ASSIGN_OR_RETURN(columns[i], Evaluate(*expressions_[i], *batch));
+      }
+      for (size_t i = 0; i < expressions_.size(); ++i) {
+        const BoundExpr& e = *expressions_[i];
+        if (e.kind != BoundExpr::Kind::kColumn) continue;
+        if (last_use_[i]) {
+          columns[i] = batch->ReleaseColumn(e.column_index);
+        } else {
+          columns[i] = batch->column(e.column_index);
+        }
       }
       return std::optional<Batch>(Batch(schema_, std::move(columns), batch->num_rows()));
     }
@@ -72,6 +93,7 @@ class ProjectionOperator : public Operator {
   OperatorPtr child_;
   std::vector<BoundExprPtr> expressions_;
   std::shared_ptr<const Schema> schema_;
+  std::vector<bool> last_use_;
 };
 
 // Returns rows [BEGIN, END) of BATCH.
