@@ -72,7 +72,13 @@ int main(int argc, char** argv) {
   sql->add_option("--threads", sql_args.threads, "Worker threads (default: one per core)");
   auto* query_opt = sql->add_option("QUERY", query, "The query (none: shell or stdin)");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every usage error is a user error, exit 2 as documented.
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
 
   if (generate->parsed()) return stedi::RunGenerateCommand(gen);
   if (ingest->parsed()) {
