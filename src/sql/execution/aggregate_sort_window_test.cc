@@ -146,7 +146,8 @@ Rows Sorted(Rows rows) {
   return rows;
 }
 
-std::shared_ptr<const Schema> MakeSchema(std::vector<std::pair<std::string, TypeId>> fields) {
+std::shared_ptr<const Schema> MakeSchema(
+    const std::vector<std::pair<std::string, TypeId>>& fields) {
   std::vector<Field> out;
   for (auto& [n, t] : fields) out.push_back(Field{n, t});
   return std::make_shared<const Schema>(std::move(out));
@@ -496,7 +497,8 @@ TEST(HashAggregate, MinMaxAndGroupsOfEveryType) {
 // ---- Window --------------------------------------------------------------------------------
 
 WindowFunctionSpec Fn(const Table& t, std::string name, std::vector<BoundExprPtr> args,
-                      std::vector<size_t> partition, std::vector<std::pair<size_t, bool>> order,
+                      const std::vector<size_t>& partition,
+                      const std::vector<std::pair<size_t, bool>>& order,
                       TypeId result = TypeId::kInt64) {
   WindowFunctionSpec s;
   s.function = std::move(name);
@@ -523,8 +525,8 @@ Table Scores() {
   return t;
 }
 
-std::shared_ptr<const Schema> WithColumns(const Table& t,
-                                          std::vector<std::pair<std::string, TypeId>> extra) {
+std::shared_ptr<const Schema> WithColumns(
+    const Table& t, const std::vector<std::pair<std::string, TypeId>>& extra) {
   std::vector<Field> f = t.schema->fields();
   for (auto& [n, ty] : extra) f.push_back(Field{n, ty});
   return std::make_shared<const Schema>(std::move(f));
@@ -898,7 +900,7 @@ TEST(RandomProperties, WindowMatchesDefinitions) {
 
 // ---- Computed keys and arguments go through the evaluator ----------------------------------
 
-BoundExprPtr Call(std::string name, BoundExprPtr a, BoundExprPtr b) {
+BoundExprPtr Call(const std::string& name, BoundExprPtr a, BoundExprPtr b) {
   std::vector<BoundExprPtr> args;
   args.push_back(std::move(a));
   if (b) args.push_back(std::move(b));

@@ -13,7 +13,7 @@ std::shared_ptr<const Schema> OneIntSchema(const std::string& name = "x") {
   return std::make_shared<const Schema>(std::vector<Field>{{name, TypeId::kInt64}});
 }
 
-Batch IntBatch(const std::shared_ptr<const Schema>& schema, std::vector<int64_t> values) {
+Batch IntBatch(const std::shared_ptr<const Schema>& schema, const std::vector<int64_t>& values) {
   ColumnBuilder b(TypeId::kInt64);
   for (int64_t v : values) b.AppendInt64(v);
   std::vector<Column> columns;

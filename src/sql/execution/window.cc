@@ -151,11 +151,11 @@ class RunningAggregate {
 class WindowOperator : public Operator {
  public:
   WindowOperator(OperatorPtr child, std::vector<WindowFunctionSpec> functions,
-                 std::shared_ptr<const Schema> output_schema, const ExecutionContext* context)
+                 std::shared_ptr<const Schema> output_schema,
+                 const ExecutionContext* /*context: unused, the window holds its input in memory*/)
       : child_(std::move(child)),
         functions_(std::move(functions)),
-        output_schema_(std::move(output_schema)),
-        context_(context) {}
+        output_schema_(std::move(output_schema)) {}
 
   const std::shared_ptr<const Schema>& schema() const override { return output_schema_; }
 
@@ -396,7 +396,6 @@ class WindowOperator : public Operator {
   OperatorPtr child_;
   std::vector<WindowFunctionSpec> functions_;
   std::shared_ptr<const Schema> output_schema_;
-  const ExecutionContext* context_;
   bool started_ = false;
   Batch input_;
   std::vector<Column> results_;

@@ -509,7 +509,7 @@ TEST(Strings, SubstrIsOneBasedAndCountsFromTheEnd) {
 
 TEST(Like, PercentUnderscoreAndNulls) {
   Batch b = MakeBatch({Strings({"abc", "ab", "", "aXbXc", "\xc3\xa9", std::nullopt})});
-  auto like = [&](std::string p) { return Eval(*Call("like", Col(b, 0), Str(p)), b); };
+  auto like = [&](const std::string& p) { return Eval(*Call("like", Col(b, 0), Str(p)), b); };
   EXPECT_EQ(like("a%"), (V{"true", "true", "false", "true", "false", "NULL"}));
   EXPECT_EQ(like("%c"), (V{"true", "false", "false", "true", "false", "NULL"}));
   EXPECT_EQ(like("%b%"), (V{"true", "true", "false", "true", "false", "NULL"}));
@@ -619,7 +619,9 @@ TEST(Time, FromAndToUnixtime) {
 
 TEST(Time, DateTruncEveryUnit) {
   Batch b = MakeBatch({Timestamps({kMay15, -1, std::nullopt}), Dates({19858, -1, 0})});
-  auto trunc = [&](std::string unit) { return Eval(*Call("date_trunc", Str(unit), Col(b, 0)), b); };
+  auto trunc = [&](const std::string& unit) {
+    return Eval(*Call("date_trunc", Str(unit), Col(b, 0)), b);
+  };
   EXPECT_EQ(trunc("second")[0], "TIMESTAMP '2024-05-15 13:45:30.000'");
   EXPECT_EQ(trunc("minute")[0], "TIMESTAMP '2024-05-15 13:45:00.000'");
   EXPECT_EQ(trunc("hour"), (V{"TIMESTAMP '2024-05-15 13:00:00.000'",
@@ -694,7 +696,7 @@ TEST(ValueText, CalendarAndDoubles) {
 
 TEST(Extras, FieldsOfTimestamps) {
   Batch b = MakeBatch({Timestamps({kMay15, std::nullopt}), Dates({0, 19723})});
-  auto field = [&](std::string f, size_t col) { return Eval(*Call(f, Col(b, col)), b); };
+  auto field = [&](const std::string& f, size_t col) { return Eval(*Call(f, Col(b, col)), b); };
   EXPECT_EQ(field("year", 0), (V{"2024", "NULL"}));
   EXPECT_EQ(field("quarter", 0), (V{"2", "NULL"}));
   EXPECT_EQ(field("month", 0), (V{"5", "NULL"}));
