@@ -120,7 +120,7 @@ void GroupHashTable::PrepareBatch(const std::vector<const Column*>& keys, const 
         const uint32_t len = static_cast<uint32_t>(off[r + 1] - off[r]);
         *p = 1;
         std::memcpy(p + 1, &len, 4);
-        std::memcpy(p + 5, values + off[r], len);
+        if (len > 0) std::memcpy(p + 5, values + off[r], len);  // values is null if all empty
         cursor[r] += 5 + len;
       }
     } else if (type == TypeId::kFloat64) {
