@@ -52,12 +52,6 @@ size_t BatchBytes(const Batch& b) {
   return bytes;
 }
 
-// True when an empty build side means no output at all.
-bool NeedsBuildRows(PhysicalJoinType type) {
-  return type == PhysicalJoinType::kInner || type == PhysicalJoinType::kSemi ||
-         type == PhysicalJoinType::kRight;
-}
-
 // True when an empty probe side means no output at all.
 bool NeedsProbeRows(PhysicalJoinType type) {
   return type != PhysicalJoinType::kRight && type != PhysicalJoinType::kFull;

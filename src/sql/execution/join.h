@@ -14,6 +14,12 @@ namespace stedi::sql {
 /// (SQL's three-valued NOT IN).
 enum class PhysicalJoinType { kInner, kLeft, kRight, kFull, kSemi, kAnti, kAntiNullAware };
 
+/// True when a join of TYPE gives no row at all if its build (right) side is empty.
+inline bool NeedsBuildRows(PhysicalJoinType type) {
+  return type == PhysicalJoinType::kInner || type == PhysicalJoinType::kSemi ||
+         type == PhysicalJoinType::kRight;
+}
+
 struct HashJoinSpec {
   PhysicalJoinType type = PhysicalJoinType::kInner;
   /// Equality keys: LEFT_KEYS[i] (over the left child's columns) = RIGHT_KEYS[i] (over the right

@@ -73,9 +73,7 @@ class NestedLoopJoinOperator final : public Operator {
     right_rows_ =
         batches.size() == 1 ? std::move(batches[0]) : ConcatenateBatches(right_->schema(), batches);
     processor_.SetBuild(&right_rows_);
-    const bool needs_right = type_ == PhysicalJoinType::kInner ||
-                             type_ == PhysicalJoinType::kSemi || type_ == PhysicalJoinType::kRight;
-    if (right_rows_.num_rows() == 0 && needs_right) done_ = true;
+    if (right_rows_.num_rows() == 0 && NeedsBuildRows(type_)) done_ = true;
     return Status::OK();
   }
 
