@@ -5,8 +5,69 @@
 
 namespace stedi {
 
+Column Column::FromDictionary(std::shared_ptr<const Column> dictionary, std::vector<uint32_t> codes,
+                              std::vector<uint8_t> validity) {
+  assert(dictionary && IsVariableWidth(dictionary->type()) && !dictionary->is_dictionary());
+  Column out(dictionary->type());
+  out.offsets_.clear();
+  out.size_ = codes.size();
+  const auto* bytes = reinterpret_cast<const uint8_t*>(codes.data());
+  out.values_.assign(bytes, bytes + codes.size() * sizeof(uint32_t));
+  for (uint8_t v : validity) out.null_count_ += v == 0;
+  if (out.null_count_ > 0) out.validity_ = std::move(validity);
+  out.dictionary_ = std::move(dictionary);
+  return out;
+}
+
+Column Column::Materialized() const {
+  if (!dictionary_) return *this;
+  ColumnBuilder b(type_);
+  b.Reserve(size_);
+  for (size_t r = 0; r < size_; ++r) {
+    if (IsNull(r)) {
+      b.AppendNull();
+    } else {
+      b.AppendString(GetString(r));
+    }
+  }
+  return b.Finish();
+}
+
+void ColumnBuilder::MaterializeDictionary() {
+  if (!column_.dictionary_) return;
+  // Keep the validity as it is: it may be tracked (all ones) even without a null.
+  Column inline_column = column_.Materialized();
+  inline_column.validity_ = std::move(column_.validity_);
+  column_ = std::move(inline_column);
+}
+
+bool ColumnBuilder::AdoptDictionaryOf(const Column& source) {
+  if (!source.dictionary_) return false;
+  if (column_.dictionary_ == source.dictionary_) return true;
+  if (column_.size_ != 0) return false;
+  column_.dictionary_ = source.dictionary_;
+  column_.offsets_.clear();
+  column_.values_.clear();
+  return true;
+}
+
+void ColumnBuilder::AppendCode(const std::shared_ptr<const Column>& dictionary, uint32_t code) {
+  if (column_.dictionary_ != dictionary && column_.size_ == 0) {
+    column_.dictionary_ = dictionary;
+    column_.offsets_.clear();
+    column_.values_.clear();
+  }
+  if (column_.dictionary_ != dictionary) {
+    AppendString(dictionary->GetString(code));
+    return;
+  }
+  AppendFixed(code);
+}
+
 void ColumnBuilder::Reserve(size_t rows) {
-  if (IsVariableWidth(column_.type_)) {
+  if (column_.dictionary_) {
+    column_.values_.reserve(rows * sizeof(uint32_t));
+  } else if (IsVariableWidth(column_.type_)) {
     column_.offsets_.reserve(rows + 1);
   } else {
     column_.values_.reserve(rows * FixedWidth(column_.type_));
@@ -16,7 +77,9 @@ void ColumnBuilder::Reserve(size_t rows) {
 void ColumnBuilder::AppendNull() {
   if (column_.validity_.empty()) column_.validity_.assign(column_.size_, 1);
   column_.validity_.push_back(0);
-  if (IsVariableWidth(column_.type_)) {
+  if (column_.dictionary_) {
+    column_.values_.resize(column_.values_.size() + sizeof(uint32_t), 0);
+  } else if (IsVariableWidth(column_.type_)) {
     column_.offsets_.push_back(column_.values_.size());
   } else {
     column_.values_.resize(column_.values_.size() + FixedWidth(column_.type_), 0);
@@ -27,15 +90,28 @@ void ColumnBuilder::AppendNull() {
 
 void ColumnBuilder::AppendString(std::string_view v) {
   assert(IsVariableWidth(column_.type_));
+  if (column_.dictionary_) MaterializeDictionary();
   column_.values_.insert(column_.values_.end(), v.begin(), v.end());
   column_.offsets_.push_back(column_.values_.size());
   MarkValid();
+}
+
+void ColumnBuilder::AppendFixedWidthValues(const void* data, size_t count) {
+  assert(!IsVariableWidth(column_.type_));
+  if (count == 0) return;
+  const size_t bytes = count * FixedWidth(column_.type_);
+  const auto* p = static_cast<const uint8_t*>(data);
+  column_.values_.insert(column_.values_.end(), p, p + bytes);  // no zero-fill first
+  if (!column_.validity_.empty()) column_.validity_.resize(column_.validity_.size() + count, 1);
+  column_.size_ += count;
 }
 
 void ColumnBuilder::AppendFrom(const Column& source, size_t row) {
   assert(source.type() == column_.type_);
   if (source.IsNull(row)) {
     AppendNull();
+  } else if (source.dictionary_) {
+    AppendCode(source.dictionary_, source.code(row));
   } else if (IsVariableWidth(source.type())) {
     AppendString(source.GetString(row));
   } else {
@@ -51,7 +127,16 @@ void ColumnBuilder::AppendRows(const Column& source, const uint32_t* rows, size_
   // Validity stays empty while no row is null; it may be empty with size 0 too.
   const bool track_validity = !column_.validity_.empty() || source.null_count() > 0;
   if (track_validity && column_.validity_.empty()) column_.validity_.assign(column_.size_, 1);
-  if (IsVariableWidth(source.type())) {
+  const bool as_codes = AdoptDictionaryOf(source);
+  if (!as_codes && column_.dictionary_) MaterializeDictionary();
+  if (!as_codes && source.dictionary_) {
+    // Codes of another dictionary: append the strings themselves.
+    for (size_t i = 0; i < count; ++i) {
+      const std::string_view v = source.GetString(rows[i]);
+      column_.values_.insert(column_.values_.end(), v.begin(), v.end());
+      column_.offsets_.push_back(column_.values_.size());
+    }
+  } else if (IsVariableWidth(source.type()) && !as_codes) {
     const uint64_t* off = source.offsets_.data();
     size_t bytes = 0;
     for (size_t i = 0; i < count; ++i) bytes += off[rows[i] + 1] - off[rows[i]];
@@ -68,7 +153,7 @@ void ColumnBuilder::AppendRows(const Column& source, const uint32_t* rows, size_
       column_.offsets_.push_back(at);
     }
   } else {
-    const int w = FixedWidth(source.type());
+    const int w = as_codes ? 4 : FixedWidth(source.type());
     const size_t at = column_.values_.size();
     column_.values_.resize(at + count * w);
     uint8_t* dst = column_.values_.data() + at;
@@ -102,7 +187,15 @@ void ColumnBuilder::AppendRange(const Column& source, size_t start, size_t count
   // Validity stays empty while no row is null; it may be empty with size 0 too.
   const bool track_validity = !column_.validity_.empty() || source.null_count() > 0;
   if (track_validity && column_.validity_.empty()) column_.validity_.assign(column_.size_, 1);
-  if (IsVariableWidth(source.type())) {
+  const bool as_codes = AdoptDictionaryOf(source);
+  if (!as_codes && column_.dictionary_) MaterializeDictionary();
+  if (!as_codes && source.dictionary_) {
+    for (size_t i = start; i < start + count; ++i) {
+      const std::string_view v = source.GetString(i);
+      column_.values_.insert(column_.values_.end(), v.begin(), v.end());
+      column_.offsets_.push_back(column_.values_.size());
+    }
+  } else if (IsVariableWidth(source.type()) && !as_codes) {
     const uint64_t* off = source.offsets_.data();
     const uint64_t begin = off[start];
     const uint64_t end = off[start + count];
@@ -112,7 +205,7 @@ void ColumnBuilder::AppendRange(const Column& source, size_t start, size_t count
     column_.offsets_.reserve(column_.offsets_.size() + count);
     for (size_t i = 1; i <= count; ++i) column_.offsets_.push_back(base + off[start + i] - begin);
   } else {
-    const int w = FixedWidth(source.type());
+    const int w = as_codes ? 4 : FixedWidth(source.type());
     column_.values_.insert(column_.values_.end(), source.values_.begin() + start * w,
                            source.values_.begin() + (start + count) * w);
   }

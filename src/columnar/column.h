@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +15,13 @@ namespace stedi {
 /// Layout: fixed-width values sit in `values` (FixedWidth(type) bytes each, zero where null);
 /// strings and binaries keep their bytes in `values` and size()+1 offsets in `offsets`.
 /// `validity` has one byte per row (1 = present) or is empty when no row is null.
+///
+/// A string or binary column may instead be dictionary-encoded: `values` then holds one uint32
+/// code per row (0 where null) into a shared dictionary column of distinct strings, and
+/// `offsets` is empty. Parquet scans produce such columns and gathers keep them, so a join
+/// hashes each distinct string once and a writer reuses the dictionary instead of copying and
+/// re-hashing every row. GetString hides the difference; code touching raw string buffers must
+/// check is_dictionary() (or use Materialized()).
 class Column {
  public:
   Column() = default;
@@ -39,9 +47,21 @@ class Column {
   bool GetBool(size_t row) const { return values_[row] != 0; }
   /// Returns value ROW of a string or binary column; empty when null.
   std::string_view GetString(size_t row) const {
+    if (dictionary_) return dictionary_->GetString(code(row));
     return {reinterpret_cast<const char*>(values_.data()) + offsets_[row],
             offsets_[row + 1] - offsets_[row]};
   }
+
+  /// Builds a dictionary-encoded column over DICTIONARY (a plain string or binary column)
+  /// from one code per row; CODES[r] < dictionary->size() for every non-null row.
+  static Column FromDictionary(std::shared_ptr<const Column> dictionary,
+                               std::vector<uint32_t> codes, std::vector<uint8_t> validity);
+  bool is_dictionary() const { return dictionary_ != nullptr; }
+  /// The distinct values of a dictionary-encoded column, and row ROW's index into them.
+  const std::shared_ptr<const Column>& dictionary() const { return dictionary_; }
+  uint32_t code(size_t row) const { return Get<uint32_t>(row); }
+  /// Returns this column with its strings stored inline (a copy when dictionary-encoded).
+  Column Materialized() const;
 
   /// Raw buffers, for encoders that work on whole columns.
   const std::vector<uint8_t>& values() const { return values_; }
@@ -56,6 +76,7 @@ class Column {
   std::vector<uint8_t> values_;
   std::vector<uint64_t> offsets_;
   std::vector<uint8_t> validity_;
+  std::shared_ptr<const Column> dictionary_;
 };
 
 /// Appends values of one type and hands them over as a Column. Appending a value of a type
@@ -69,11 +90,16 @@ class ColumnBuilder {
 
   void Reserve(size_t rows);
   void AppendNull();
+  /// Appends entry CODE of DICTIONARY: as a code while the builder is empty or holds codes of
+  /// the same dictionary, as an inline string otherwise.
+  void AppendCode(const std::shared_ptr<const Column>& dictionary, uint32_t code);
   void AppendBool(bool v) { AppendFixed<uint8_t>(v ? 1 : 0); }
   void AppendInt32(int32_t v) { AppendFixed(v); }
   void AppendInt64(int64_t v) { AppendFixed(v); }
   void AppendDouble(double v) { AppendFixed(v); }
   void AppendString(std::string_view v);
+  /// Appends COUNT non-null values of a fixed-width type, stored as in Column::values().
+  void AppendFixedWidthValues(const void* data, size_t count);
   /// Appends row ROW of SOURCE, which must have this builder's type.
   void AppendFrom(const Column& source, size_t row);
   /// Appends rows ROWS of SOURCE in that order (a gather: one pass per buffer, no per-row calls).
@@ -96,6 +122,13 @@ class ColumnBuilder {
     if (!column_.validity_.empty()) column_.validity_.push_back(1);
     ++column_.size_;
   }
+
+  // Turns a dictionary-encoded column under construction into an inline one, so values of
+  // another dictionary or plain strings can follow.
+  void MaterializeDictionary();
+  // Whether rows of SOURCE can be appended as codes: both share one dictionary, or this builder
+  // is still empty (it then adopts SOURCE's dictionary).
+  bool AdoptDictionaryOf(const Column& source);
 
   Column column_;
 };

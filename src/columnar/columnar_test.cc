@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <optional>
+#include <string>
+
 #include "columnar/batch.h"
+#include "columnar/column_kernels.h"
 
 namespace stedi {
 namespace {
@@ -126,6 +131,119 @@ TEST(ColumnKernels, BulkAppendsEqualRowByRowAppends) {
       }
     }
   }
+}
+
+// A dictionary column reads like the inline column it encodes, and every mix of appends (codes of
+// the same dictionary, of another one, inline strings, nulls, in any order) gives the strings and
+// nulls a row-by-row rebuild of the expected values gives.
+TEST(DictionaryColumn, AppendsOfAnyMixMatchTheStrings) {
+  auto make_dictionary = [](const std::vector<std::string>& entries) {
+    ColumnBuilder b(TypeId::kString);
+    for (const std::string& e : entries) b.AppendString(e);
+    return std::make_shared<const Column>(b.Finish());
+  };
+  const auto first = make_dictionary({"ann@x", "bob@y", "", "cy@z"});
+  const auto second = make_dictionary({"zed", "ann@x"});
+  const Column a = Column::FromDictionary(first, {1, 0, 3, 2, 0, 1}, {1, 1, 0, 1, 1, 1});
+  const Column b = Column::FromDictionary(second, {0, 1, 1}, {});
+  ASSERT_TRUE(a.is_dictionary());
+  EXPECT_EQ(a.null_count(), 1u);
+  const std::vector<std::optional<std::string>> a_values = {"bob@y", "ann@x", std::nullopt,
+                                                            "",      "ann@x", "bob@y"};
+  const std::vector<std::optional<std::string>> b_values = {"zed", "ann@x", "ann@x"};
+  for (size_t i = 0; i < a_values.size(); ++i) {
+    ASSERT_EQ(a.IsNull(i), !a_values[i].has_value());
+    if (a_values[i]) {
+      EXPECT_EQ(a.GetString(i), *a_values[i]);
+    }
+  }
+  uint64_t state = 11;
+  auto next = [&]() {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  for (int round = 0; round < 200; ++round) {
+    ColumnBuilder built(TypeId::kString);
+    std::vector<std::optional<std::string>> expected;
+    const int steps = 1 + static_cast<int>(next() % 6);
+    for (int step = 0; step < steps; ++step) {
+      const bool from_a = next() % 2 == 0;
+      const Column& source = from_a ? a : b;
+      const auto& values = from_a ? a_values : b_values;
+      switch (next() % 5) {
+        case 0: {  // gather
+          std::vector<uint32_t> rows;
+          for (size_t i = next() % 5; i > 0; --i) {
+            rows.push_back(static_cast<uint32_t>(next() % source.size()));
+          }
+          built.AppendRows(source, rows.data(), rows.size());
+          for (uint32_t r : rows) expected.push_back(values[r]);
+          break;
+        }
+        case 1: {  // range
+          const size_t start = next() % source.size();
+          const size_t count = next() % (source.size() - start + 1);
+          built.AppendRange(source, start, count);
+          for (size_t i = start; i < start + count; ++i) expected.push_back(values[i]);
+          break;
+        }
+        case 2: {  // one row
+          const size_t r = next() % source.size();
+          built.AppendFrom(source, r);
+          expected.push_back(values[r]);
+          break;
+        }
+        case 3:
+          built.AppendString("inline");
+          expected.push_back("inline");
+          break;
+        default:
+          built.AppendNull();
+          expected.push_back(std::nullopt);
+          break;
+      }
+    }
+    const Column got = built.Finish();
+    ASSERT_EQ(got.size(), expected.size()) << "round " << round;
+    size_t nulls = 0;
+    for (size_t i = 0; i < expected.size(); ++i) {
+      ASSERT_EQ(got.IsNull(i), !expected[i].has_value()) << "round " << round << " row " << i;
+      if (expected[i]) {
+        ASSERT_EQ(got.GetString(i), *expected[i]) << "round " << round;
+      }
+      nulls += expected[i] ? 0 : 1;
+    }
+    ASSERT_EQ(got.null_count(), nulls);
+    ASSERT_TRUE(got.validity().empty() || got.validity().size() == got.size());
+    const Column flat = got.Materialized();
+    ASSERT_FALSE(flat.is_dictionary());
+    for (size_t i = 0; i < expected.size(); ++i) {
+      ASSERT_EQ(flat.IsNull(i), !expected[i].has_value());
+      if (expected[i]) {
+        ASSERT_EQ(flat.GetString(i), *expected[i]);
+      }
+    }
+  }
+}
+
+// Gathering from one dictionary keeps the codes (nothing is copied but 4 bytes a row).
+TEST(DictionaryColumn, GathersOfOneDictionaryStayEncoded) {
+  ColumnBuilder entries(TypeId::kString);
+  entries.AppendString("a");
+  entries.AppendString("b");
+  auto dictionary = std::make_shared<const Column>(entries.Finish());
+  const Column c = Column::FromDictionary(dictionary, {1, 0, 1}, {});
+  const std::vector<uint32_t> rows = {2, 2, 1};
+  const Column taken = TakeColumn(c, rows);
+  EXPECT_TRUE(taken.is_dictionary());
+  EXPECT_EQ(taken.dictionary(), dictionary);
+  EXPECT_EQ(taken.GetString(0), "b");
+  EXPECT_EQ(taken.GetString(2), "a");
+  const std::vector<Column> parts = {c, taken};
+  const Column both = ConcatenateColumns(parts);
+  EXPECT_TRUE(both.is_dictionary());
+  EXPECT_EQ(both.size(), 6u);
+  EXPECT_EQ(both.GetString(5), "a");
 }
 
 }  // namespace

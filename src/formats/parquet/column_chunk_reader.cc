@@ -1,6 +1,9 @@
 #include "formats/parquet/column_chunk_reader.h"
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -39,10 +42,16 @@ T Load(const char* p) {
 class ChunkDecoder {
  public:
   ChunkDecoder(const RandomAccessFile& file, const ColumnDescriptor& d, Codec codec)
-      : file_(file), d_(d), codec_(codec), builder_(d.type) {}
+      : file_(file), d_(d), codec_(codec), builder_(d.type), codes_mode_(IsVariableWidth(d.type)) {}
 
   Status Run(std::string_view chunk, uint64_t base, int64_t num_values);
-  Column Finish() { return builder_.Finish(); }
+  Column Finish() {
+    if (codes_mode_ && string_dictionary_) {
+      return Column::FromDictionary(string_dictionary_, std::move(codes_),
+                                    std::move(code_validity_));
+    }
+    return builder_.Finish();
+  }
 
  private:
   Status Corrupt(uint64_t offset, const std::string& what) const {
@@ -58,6 +67,15 @@ class ChunkDecoder {
   Status Emit(const std::vector<uint32_t>& levels, size_t n, size_t non_null, const Values& values,
               uint64_t offset);
   Status ScaleTimestamp(int64_t* v, uint64_t offset) const;
+  Status DecodeIndices(std::string_view data, size_t count, std::vector<uint32_t>* indices,
+                       uint64_t offset) const;
+  // Decodes a page without nulls straight into the column when that needs no conversion;
+  // returns false when the page must take the general path.
+  Result<bool> TryDecodeDense(Encoding encoding, std::string_view data, size_t count,
+                              uint64_t offset);
+  Status AppendCodes(const std::vector<uint32_t>& levels, size_t n, std::string_view data,
+                     size_t non_null, uint64_t offset);
+  void LeaveCodesMode();
 
   const RandomAccessFile& file_;
   const ColumnDescriptor& d_;
@@ -66,7 +84,99 @@ class ChunkDecoder {
   bool has_dictionary_ = false;
   std::string dictionary_buffer_;
   Values dictionary_;
+  // Strings of a chunk whose pages are all dictionary-encoded stay codes into the dictionary
+  // page (as a column); a PLAIN page turns the codes so far into inline strings.
+  bool codes_mode_;
+  std::shared_ptr<const Column> string_dictionary_;
+  std::vector<uint32_t> codes_;
+  std::vector<uint8_t> code_validity_;
+  std::vector<uint32_t> scratch_indices_;
+  std::vector<uint64_t> scratch_values_;
 };
+
+Status ChunkDecoder::DecodeIndices(std::string_view data, size_t count,
+                                   std::vector<uint32_t>* indices, uint64_t offset) const {
+  if (!has_dictionary_) return Corrupt(offset, "dictionary-encoded page without dictionary");
+  indices->clear();
+  if (count == 0) return Status::OK();
+  if (data.empty()) return Corrupt(offset, "dictionary page data is empty");
+  const int width = static_cast<uint8_t>(data[0]);
+  STEDI_RETURN_NOT_OK(DecodeRleHybrid(data.substr(1), width, count, indices, Context(offset)));
+  const size_t dict_size = dictionary_.size(d_.type);
+  uint32_t largest = 0;
+  for (uint32_t index : *indices) largest = std::max(largest, index);
+  if (largest >= dict_size) {
+    return Corrupt(offset, "dictionary index " + std::to_string(largest) + " beyond " +
+                               std::to_string(dict_size) + " entries");
+  }
+  return Status::OK();
+}
+
+Result<bool> ChunkDecoder::TryDecodeDense(Encoding encoding, std::string_view data, size_t count,
+                                          uint64_t offset) {
+  const bool int64 = d_.type == TypeId::kInt64 && d_.physical == PhysicalType::kInt64;
+  const bool float64 = d_.type == TypeId::kFloat64 && d_.physical == PhysicalType::kDouble;
+  if (!int64 && !float64) return false;
+  if (encoding == Encoding::kPlain) {
+    if (count > data.size() / 8) {
+      return Corrupt(offset, "PLAIN data of " + std::to_string(data.size()) +
+                                 " bytes holds fewer than " + std::to_string(count) + " values");
+    }
+    builder_.AppendFixedWidthValues(data.data(), count);
+    return true;
+  }
+  if (encoding != Encoding::kPlainDictionary && encoding != Encoding::kRleDictionary) return false;
+  STEDI_RETURN_NOT_OK(DecodeIndices(data, count, &scratch_indices_, offset));
+  // Both dictionaries hold 8-byte values; gather their bits into a reused buffer.
+  scratch_values_.resize(count);
+  if (int64) {
+    for (size_t i = 0; i < count; ++i) {
+      scratch_values_[i] = static_cast<uint64_t>(dictionary_.ints[scratch_indices_[i]]);
+    }
+  } else {
+    for (size_t i = 0; i < count; ++i) {
+      scratch_values_[i] = std::bit_cast<uint64_t>(dictionary_.doubles[scratch_indices_[i]]);
+    }
+  }
+  builder_.AppendFixedWidthValues(scratch_values_.data(), count);
+  return true;
+}
+
+Status ChunkDecoder::AppendCodes(const std::vector<uint32_t>& levels, size_t n,
+                                 std::string_view data, size_t non_null, uint64_t offset) {
+  STEDI_RETURN_NOT_OK(DecodeIndices(data, non_null, &scratch_indices_, offset));
+  if (scratch_indices_.size() != non_null) {
+    return Corrupt(offset, "value count does not match definition levels");
+  }
+  if (non_null == n) {
+    codes_.insert(codes_.end(), scratch_indices_.begin(), scratch_indices_.end());
+    code_validity_.insert(code_validity_.end(), n, 1);
+    return Status::OK();
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const bool present = levels[i] != 0;
+    codes_.push_back(present ? scratch_indices_[k] : 0);
+    code_validity_.push_back(present ? 1 : 0);
+    k += present ? 1 : 0;
+  }
+  return Status::OK();
+}
+
+void ChunkDecoder::LeaveCodesMode() {
+  if (!codes_mode_) return;
+  codes_mode_ = false;
+  builder_.Reserve(codes_.size());
+  for (size_t i = 0; i < codes_.size(); ++i) {
+    if (code_validity_[i] == 0) {
+      builder_.AppendNull();
+    } else {
+      builder_.AppendString(string_dictionary_->GetString(codes_[i]));
+    }
+  }
+  std::vector<uint32_t>().swap(codes_);
+  std::vector<uint8_t>().swap(code_validity_);
+}
 
 Status ChunkDecoder::ScaleTimestamp(int64_t* v, uint64_t offset) const {
   if (d_.type != TypeId::kTimestamp || d_.physical != PhysicalType::kInt64) return Status::OK();
@@ -162,19 +272,8 @@ Status ChunkDecoder::DecodeValues(Encoding encoding, std::string_view data, size
       return DecodePlain(data, count, out, offset);
     case Encoding::kPlainDictionary:
     case Encoding::kRleDictionary: {
-      if (!has_dictionary_) return Corrupt(offset, "dictionary-encoded page without dictionary");
-      if (count == 0) return Status::OK();
-      if (data.empty()) return Corrupt(offset, "dictionary page data is empty");
-      const int width = static_cast<uint8_t>(data[0]);
       std::vector<uint32_t> indices;
-      STEDI_RETURN_NOT_OK(DecodeRleHybrid(data.substr(1), width, count, &indices, Context(offset)));
-      const size_t dict_size = dictionary_.size(d_.type);
-      for (uint32_t index : indices) {
-        if (index >= dict_size) {
-          return Corrupt(offset, "dictionary index " + std::to_string(index) + " beyond " +
-                                     std::to_string(dict_size) + " entries");
-        }
-      }
+      STEDI_RETURN_NOT_OK(DecodeIndices(data, count, &indices, offset));
       if (d_.type == TypeId::kFloat64) {
         for (uint32_t index : indices) out->doubles.push_back(dictionary_.doubles[index]);
       } else if (IsVariableWidth(d_.type)) {
@@ -279,6 +378,12 @@ Status ChunkDecoder::Run(std::string_view chunk, uint64_t base, int64_t num_valu
       STEDI_RETURN_NOT_OK(DecodePlain(dictionary_buffer_, static_cast<size_t>(dh.num_values),
                                       &dictionary_, page_offset));
       has_dictionary_ = true;
+      if (codes_mode_) {
+        ColumnBuilder entries(d_.type);
+        entries.Reserve(dictionary_.bytes.size());
+        for (std::string_view v : dictionary_.bytes) entries.AppendString(v);
+        string_dictionary_ = std::make_shared<const Column>(entries.Finish());
+      }
       continue;
     }
     if (h.type != PageType::kDataPage && h.type != PageType::kDataPageV2) continue;
@@ -348,6 +453,21 @@ Status ChunkDecoder::Run(std::string_view chunk, uint64_t base, int64_t num_valu
         non_null += l;
       }
     }
+    const bool dictionary_page_data =
+        encoding == Encoding::kPlainDictionary || encoding == Encoding::kRleDictionary;
+    if (codes_mode_ && dictionary_page_data && string_dictionary_) {
+      STEDI_RETURN_NOT_OK(AppendCodes(levels, count, value_bytes, non_null, page_offset));
+      read += n;
+      continue;
+    }
+    LeaveCodesMode();
+    if (non_null == count) {
+      STEDI_ASSIGN_OR_RETURN(bool done, TryDecodeDense(encoding, value_bytes, count, page_offset));
+      if (done) {
+        read += n;
+        continue;
+      }
+    }
     Values values;
     STEDI_RETURN_NOT_OK(DecodeValues(encoding, value_bytes, non_null, &values, page_offset));
     STEDI_RETURN_NOT_OK(Emit(levels, count, non_null, values, page_offset));
@@ -385,14 +505,15 @@ Result<Column> ReadColumnChunk(const RandomAccessFile& file, uint64_t data_end,
                               ") lies outside the data region ending at offset " +
                               std::to_string(data_end));
   }
-  std::string bytes(static_cast<size_t>(md.total_compressed_size), '\0');
-  STEDI_ASSIGN_OR_RETURN(size_t got,
-                         file.ReadAt(static_cast<uint64_t>(start), bytes.size(), bytes.data()));
-  if (got != bytes.size()) {
+  const size_t size = static_cast<size_t>(md.total_compressed_size);
+  auto bytes = std::make_unique_for_overwrite<char[]>(std::max<size_t>(size, 1));
+  STEDI_ASSIGN_OR_RETURN(size_t got, file.ReadAt(static_cast<uint64_t>(start), size, bytes.get()));
+  if (got != size) {
     return Status::Corruption(where + ": short read at offset " + std::to_string(start));
   }
   ChunkDecoder decoder(file, d, md.codec);
-  STEDI_RETURN_NOT_OK(decoder.Run(bytes, static_cast<uint64_t>(start), num_rows));
+  STEDI_RETURN_NOT_OK(
+      decoder.Run(std::string_view(bytes.get(), size), static_cast<uint64_t>(start), num_rows));
   return decoder.Finish();
 }
 

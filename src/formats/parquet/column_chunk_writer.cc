@@ -15,6 +15,8 @@ namespace {
 
 // Caps values per page so readers never face enormous level runs, whatever page_bytes says.
 constexpr size_t kMaxPageValues = 1 << 20;
+// Rows appended between two checks of the page and dictionary limits.
+constexpr size_t kRowsPerCheck = 256;
 
 void AppendU32(uint32_t v, std::string* out) {
   char b[4];
@@ -183,6 +185,8 @@ void ColumnChunkWriter::ClearDictionary() {
   dict64_.Clear();
   dict_bytes_.Clear();
   chunk_dictionary_values_ = 0;
+  source_dictionary_.reset();
+  source_codes_.clear();
 }
 
 inline size_t ColumnChunkWriter::DictionarySize() const {
@@ -250,36 +254,73 @@ uint32_t ColumnChunkWriter::DictionaryIndex(T value) {
   }
 }
 
+inline uint32_t ColumnChunkWriter::SourceCodeIndex(const Column& column, size_t row,
+                                                   std::string_view value) {
+  uint32_t& index = source_codes_[column.code(row)];
+  if (index == kUnmappedCode) index = dict_bytes_.GetOrInsert(value);
+  return index;
+}
+
 template <typename T>
 Status ColumnChunkWriter::AppendValues(const Column& column, size_t offset, size_t length) {
   const uint8_t* validity = column.validity().empty() ? nullptr : column.validity().data();
   const bool nullable = field_.nullable;
   RunStatistics<T> run;
-  for (size_t row = offset; row < offset + length; ++row) {
-    const bool is_null = validity != nullptr && validity[row] == 0;
-    if (nullable) levels_.push_back(is_null ? 0 : 1);
-    ++page_values_;
-    if (is_null) {
-      ++run.nulls;
-    } else {
+  // Rows of a dictionary-encoded column map their code to our index once per distinct code.
+  const bool source_dictionary = column.is_dictionary();
+  if (source_dictionary && source_dictionary_ != column.dictionary()) {
+    source_dictionary_ = column.dictionary();
+    source_codes_.assign(source_dictionary_->size(), kUnmappedCode);
+  }
+  size_t row = offset;
+  const size_t end = offset + length;
+  while (row < end) {
+    // The page and dictionary limits are checked once per block of rows rather than per value,
+    // so a page or dictionary may overshoot its target by a block's worth of values.
+    size_t block_end = std::min({end, row + kRowsPerCheck, row + (kMaxPageValues - page_values_)});
+    if (use_dictionary_ && chunk_dictionary_values_ < kEarlyCheckValues) {
+      block_end = std::min(block_end, row + (kEarlyCheckValues - chunk_dictionary_values_));
+    }
+    if (nullable) {
+      if (validity == nullptr) {
+        levels_.insert(levels_.end(), block_end - row, 1);
+      } else {
+        for (size_t r = row; r < block_end; ++r) levels_.push_back(validity[r] != 0 ? 1 : 0);
+      }
+    }
+    page_values_ += block_end - row;
+    const size_t dictionary_values_before = chunk_dictionary_values_;
+    for (; row < block_end; ++row) {
+      if (validity != nullptr && validity[row] == 0) {
+        ++run.nulls;
+        continue;
+      }
       const T value = ValueAt<T>(column, row);
       run.Add(value);
       if constexpr (std::is_same_v<T, bool>) {
         bools_.push_back(value ? 1 : 0);
       } else if (use_dictionary_) {
-        indices_.push_back(DictionaryIndex(value));
+        if constexpr (std::is_same_v<T, std::string_view>) {
+          indices_.push_back(source_dictionary ? SourceCodeIndex(column, row, value)
+                                               : DictionaryIndex(value));
+        } else {
+          indices_.push_back(DictionaryIndex(value));
+        }
         page_plain_bytes_ += PlainSize(value);
         ++chunk_dictionary_values_;
-        if (DictionaryPlainBytes() > options_.page_bytes) {
-          FallBackToPlain();
-        } else if (chunk_dictionary_values_ == kEarlyCheckValues && !dict_pages_written_ &&
-                   !DictionaryPaysSoFar()) {
-          FallBackToPlain();
-        }
       } else if constexpr (std::is_same_v<T, std::string_view>) {
         AppendPlain(value);
       } else {
         AppendFixed(value, &plain_);
+      }
+    }
+    if (use_dictionary_) {
+      if (DictionaryPlainBytes() > options_.page_bytes) {
+        FallBackToPlain();
+      } else if (dictionary_values_before < kEarlyCheckValues &&
+                 chunk_dictionary_values_ >= kEarlyCheckValues && !dict_pages_written_ &&
+                 !DictionaryPaysSoFar()) {
+        FallBackToPlain();
       }
     }
     if (page_values_ >= kMaxPageValues || EstimatedPageBytes() >= options_.page_bytes) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,7 @@ class ColumnChunkWriter {
   Status AppendValues(const Column& column, size_t offset, size_t length);
   template <typename T>
   uint32_t DictionaryIndex(T value);
+  uint32_t SourceCodeIndex(const Column& column, size_t row, std::string_view value);
   void AppendPlain(std::string_view value);
   size_t DictionarySize() const;
   size_t DictionaryPlainBytes() const;
@@ -82,6 +84,10 @@ class ColumnChunkWriter {
   FixedWidthDictionary<uint64_t> dict64_;
   ByteArrayDictionary<> dict_bytes_;
   size_t chunk_dictionary_values_ = 0;  // values dictionary-encoded in this chunk
+  // For input columns that are dictionary-encoded: our index of each of their codes.
+  static constexpr uint32_t kUnmappedCode = UINT32_MAX;
+  std::shared_ptr<const Column> source_dictionary_;
+  std::vector<uint32_t> source_codes_;
   bool dict_pages_written_ = false;
   bool plain_pages_written_ = false;
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
+#include <string>
 
 #include "formats/parquet/file_reader.h"
 #include "formats/parquet/file_writer.h"
@@ -342,6 +344,54 @@ TEST(ParquetWriterTest, DictionaryForRepeatsAndPlainForUniqueValues) {
   // The dictionary column is much smaller than the plain one.
   EXPECT_LT(cols[4].meta_data->total_uncompressed_size * 4,
             cols[8].meta_data->total_uncompressed_size);
+}
+
+// Strings of an all-dictionary chunk come back as a dictionary column; a chunk that falls back to
+// PLAIN part-way comes back inline. Either way the values are the written ones, and writing what
+// was read gives the same file as writing the original strings.
+TEST(ParquetReaderTest, DictionaryChunksStayEncodedAndRewriteIdentically) {
+  auto fs = NewMemoryFileSystem();
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{
+      {"repeats", TypeId::kString, true, 1}, {"mixed", TypeId::kString, true, 2}});
+  auto value = [](size_t c, size_t r) -> std::optional<std::string> {
+    if (r % 7 == 2) return std::nullopt;
+    if (c == 1 && r >= 20000) return "unique-" + std::to_string(r * 7919);
+    return "v" + std::to_string(r % 37);
+  };
+  BatchBuilder bb(schema);
+  const size_t rows = 30000;
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t c = 0; c < 2; ++c) {
+      auto v = value(c, r);
+      if (v) {
+        bb.column(c).AppendString(*v);
+      } else {
+        bb.column(c).AppendNull();
+      }
+    }
+  }
+  WriterOptions options;
+  options.page_bytes = 4096;
+  Written original = WriteFile(*fs, "/o.parquet", schema, {bb.Finish()}, options);
+  auto reader = OpenReader(*fs, "/o.parquet");
+  ASSERT_NE(reader, nullptr);
+  auto batch = reader->ReadRowGroup(0, {});
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  EXPECT_TRUE(batch->column(0).is_dictionary());
+  EXPECT_FALSE(batch->column(1).is_dictionary());
+  for (size_t c = 0; c < 2; ++c) {
+    const Column& col = batch->column(c);
+    ASSERT_EQ(col.size(), rows);
+    for (size_t r = 0; r < rows; ++r) {
+      auto v = value(c, r);
+      ASSERT_EQ(col.IsNull(r), !v.has_value()) << c << " " << r;
+      if (v) {
+        ASSERT_EQ(col.GetString(r), *v) << c << " " << r;
+      }
+    }
+  }
+  Written rewritten = WriteFile(*fs, "/r.parquet", schema, {*batch}, options);
+  EXPECT_EQ(original.bytes, rewritten.bytes);
 }
 
 TEST(ParquetWriterTest, AllNullEmptyStringsAndZeroRows) {

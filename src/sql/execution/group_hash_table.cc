@@ -61,8 +61,17 @@ GroupHashTable::GroupHashTable(std::vector<TypeId> key_types) : key_types_(std::
   mask_ = slots_.size() - 1;
 }
 
-void GroupHashTable::PrepareBatch(const std::vector<const Column*>& keys, const uint32_t* prefix,
-                                  size_t rows) {
+void GroupHashTable::PrepareBatch(const std::vector<const Column*>& given_keys,
+                                  const uint32_t* prefix, size_t rows) {
+  // Keys are serialised from raw string buffers: dictionary-encoded strings are expanded first.
+  std::vector<Column> expanded;
+  std::vector<const Column*> keys = given_keys;
+  for (const Column*& c : keys) {
+    if (!c->is_dictionary()) continue;
+    expanded.reserve(keys.size());  // no reallocation: pointers into it stay valid
+    expanded.push_back(c->Materialized());
+    c = &expanded.back();
+  }
   has_prefix_ = prefix != nullptr;
   fixed_length_ = has_prefix_ ? 4 : 0;
   for (TypeId t : key_types_) {

@@ -95,15 +95,61 @@ std::string ValueText(const Value& v) {
 }
 
 // Replays batches; splits ROWS into batches of BATCH_ROWS.
+// Every string of ROWS, each twice: row parity picks the copy, so equal strings also appear
+// under different codes (a foreign Parquet writer may repeat dictionary values).
+std::shared_ptr<const Column> DictionaryOf(const std::vector<Row>& a, const std::vector<Row>& b) {
+  std::vector<std::string> distinct;
+  for (const auto* rows : {&a, &b}) {
+    for (const Row& row : *rows) {
+      for (const Value& v : row) {
+        if (const auto* s = std::get_if<std::string>(&v)) distinct.push_back(*s);
+      }
+    }
+  }
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  ColumnBuilder entries(TypeId::kString);
+  for (const std::string& s : distinct) entries.AppendString(s);
+  for (const std::string& s : distinct) entries.AppendString(s);
+  return std::make_shared<const Column>(entries.Finish());
+}
+
+Batch DictionaryEncoded(const Batch& batch, const std::shared_ptr<const Column>& dictionary) {
+  const size_t half = dictionary->size() / 2;
+  std::vector<Column> columns;
+  for (const Column& c : batch.columns()) {
+    if (c.type() != TypeId::kString) {
+      columns.push_back(c);
+      continue;
+    }
+    std::vector<uint32_t> codes(c.size(), 0);
+    std::vector<uint8_t> validity(c.size(), 1);
+    for (size_t r = 0; r < c.size(); ++r) {
+      if (c.IsNull(r)) {
+        validity[r] = 0;
+        continue;
+      }
+      uint32_t code = 0;
+      while (dictionary->GetString(code) != c.GetString(r)) ++code;
+      codes[r] = code + static_cast<uint32_t>(r % 2 == 0 ? 0 : half);
+    }
+    columns.push_back(Column::FromDictionary(dictionary, std::move(codes), std::move(validity)));
+  }
+  return Batch(batch.schema(), std::move(columns), batch.num_rows());
+}
+
 class RowsSource final : public Operator {
  public:
+  // With DICTIONARY, string columns come as codes into it (as Parquet scans give them).
   RowsSource(std::shared_ptr<const Schema> schema, const std::vector<Row>& rows,
-             size_t batch_rows = 3)
+             size_t batch_rows = 3, const std::shared_ptr<const Column>& dictionary = nullptr)
       : schema_(std::move(schema)) {
     for (size_t at = 0; at < rows.size(); at += batch_rows) {
       std::vector<Row> part(rows.begin() + at,
                             rows.begin() + std::min(rows.size(), at + batch_rows));
-      batches_.push_back(MakeBatch(schema_, part));
+      Batch batch = MakeBatch(schema_, part);
+      if (dictionary) batch = DictionaryEncoded(batch, dictionary);
+      batches_.push_back(std::move(batch));
     }
   }
   const std::shared_ptr<const Schema>& schema() const override { return schema_; }
@@ -177,6 +223,8 @@ struct JoinInput {
   std::vector<size_t> left_keys, right_keys;  // column positions
   // Residual "left column < right column" (positions in the concatenated row), if set.
   std::optional<std::pair<size_t, size_t>> residual_less;
+  // String columns of both sides as codes into one dictionary.
+  bool dictionary_strings = false;
 };
 
 OperatorPtr BuildHashJoin(const JoinInput& in, PhysicalJoinType type,
@@ -194,9 +242,11 @@ OperatorPtr BuildHashJoin(const JoinInput& in, PhysicalJoinType type,
         Less(Col(a, in.left_schema->field(a).type), Col(b, in.right_schema->field(b - width).type));
   }
   spec.output_schema = JoinedSchema(*in.left_schema, *in.right_schema, type);
-  return MakeHashJoin(std::make_unique<RowsSource>(in.left_schema, in.left, batch_rows),
-                      std::make_unique<RowsSource>(in.right_schema, in.right, batch_rows),
-                      std::move(spec), context);
+  auto dictionary = in.dictionary_strings ? DictionaryOf(in.left, in.right) : nullptr;
+  return MakeHashJoin(
+      std::make_unique<RowsSource>(in.left_schema, in.left, batch_rows, dictionary),
+      std::make_unique<RowsSource>(in.right_schema, in.right, batch_rows, dictionary),
+      std::move(spec), context);
 }
 
 std::vector<std::string> RunHashJoin(const JoinInput& in, PhysicalJoinType type,
@@ -505,11 +555,15 @@ TEST_F(JoinTest, RandomizedAgainstNaiveReferenceWithAndWithoutSpill) {
   spill_context.memory_limit_bytes = 1024;
   for (int key_range : {4, 300}) {
     for (bool residual : {false, true}) {
-      const JoinInput in = RandomInput(&rng, 700, 900, key_range, residual);
+      JoinInput in = RandomInput(&rng, 700, 900, key_range, residual);
       for (PhysicalJoinType type : kAllTypes) {
         SCOPED_TRACE("type " + std::to_string(static_cast<int>(type)) + " keys " +
                      std::to_string(key_range) + " residual " + std::to_string(residual));
         const std::vector<std::string> expected = ReferenceJoin(in, type);
+        in.dictionary_strings = false;
+        EXPECT_EQ(RunHashJoin(in, type, &context_, 64), expected);
+        EXPECT_EQ(RunHashJoin(in, type, &spill_context, 64), expected);
+        in.dictionary_strings = true;
         EXPECT_EQ(RunHashJoin(in, type, &context_, 64), expected);
         EXPECT_EQ(RunHashJoin(in, type, &spill_context, 64), expected);
       }

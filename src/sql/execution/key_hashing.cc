@@ -105,6 +105,24 @@ void KeepEqualFixed(const Column& probe, const Column& build, std::vector<uint32
 
 void KeepEqualStrings(const Column& probe, const Column& build, std::vector<uint32_t>* pr,
                       std::vector<uint32_t>* br) {
+  if (probe.is_dictionary() && probe.dictionary() == build.dictionary()) {
+    // Equal codes of one dictionary are equal strings; other codes still compare the strings,
+    // as a foreign file's dictionary may repeat a value.
+    uint32_t* p = pr->data();
+    uint32_t* b = br->data();
+    const size_t n = pr->size();
+    size_t kept = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const bool eq =
+          probe.code(p[i]) == build.code(b[i]) || probe.GetString(p[i]) == build.GetString(b[i]);
+      p[kept] = p[i];
+      b[kept] = b[i];
+      kept += eq ? 1 : 0;
+    }
+    pr->resize(kept);
+    br->resize(kept);
+    return;
+  }
   uint32_t* p = pr->data();
   uint32_t* b = br->data();
   const size_t n = pr->size();
@@ -159,8 +177,19 @@ void HashKeyColumns(std::span<const Column* const> keys, uint64_t seed, size_t r
         break;
       case TypeId::kString:
       case TypeId::kBinary:
-        HashInto(*c, first, seed, rows, h, kn,
-                 [c, seed](size_t r) { return HashBytes(c->GetString(r), seed); });
+        if (c->is_dictionary() && c->dictionary()->size() <= rows) {
+          // Each distinct string is hashed once; rows look their hash up by code.
+          const Column& dictionary = *c->dictionary();
+          std::vector<uint64_t> entry_hashes(dictionary.size());
+          for (size_t e = 0; e < dictionary.size(); ++e) {
+            entry_hashes[e] = HashBytes(dictionary.GetString(e), seed);
+          }
+          HashInto(*c, first, seed, rows, h, kn,
+                   [c, &entry_hashes](size_t r) { return entry_hashes[c->code(r)]; });
+        } else {
+          HashInto(*c, first, seed, rows, h, kn,
+                   [c, seed](size_t r) { return HashBytes(c->GetString(r), seed); });
+        }
         break;
     }
     first = false;

@@ -12,7 +12,7 @@ namespace {
 
 // Widens a column read from an older file to the table's current type (int → bigint is the
 // only widening our files need: doubles are always doubles).
-Result<Column> ConvertColumn(const Column& column, TypeId to, const std::string& name,
+Result<Column> ConvertColumn(Column column, TypeId to, const std::string& name,
                              const std::string& file) {
   if (column.type() == to) return column;
   if (column.type() == TypeId::kInt32 && to == TypeId::kInt64) {
@@ -108,8 +108,7 @@ class ParquetScan final : public Operator {
     for (int p : task.positions) {
       if (p >= 0) present.push_back(p);
     }
-    Batch none;
-    Result<Batch> read = none;
+    Result<Batch> read = Batch();
     // An empty list would mean "all columns" to the reader; count(*) needs none.
     if (!present.empty()) read = task.reader->ReadRowGroup(task.row_group, present);
     if (!read.ok()) return read.status().WithContext(task.path);
@@ -123,7 +122,7 @@ class ParquetScan final : public Operator {
         continue;
       }
       STEDI_ASSIGN_OR_RETURN(
-          Column c, ConvertColumn(read->column(next_present++), f.type, f.name, task.path));
+          Column c, ConvertColumn(read->ReleaseColumn(next_present++), f.type, f.name, task.path));
       columns.push_back(std::move(c));
     }
     return Batch(schema_, std::move(columns), rows);

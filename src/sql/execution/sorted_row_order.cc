@@ -74,8 +74,7 @@ NormalizedKeys Normalize(const std::vector<const Column*>& columns,
     bool string_exact = false;
     if (IsVariableWidth(c.type())) {
       string_exact = true;
-      const uint64_t* off = c.offsets().data();
-      for (size_t r = 0; r < rows && string_exact; ++r) string_exact = off[r + 1] - off[r] <= 7;
+      for (size_t r = 0; r < rows && string_exact; ++r) string_exact = c.GetString(r).size() <= 7;
     }
     parts.push_back(Part{&c, &keys[k], flag, string_exact});
     out.width += need;

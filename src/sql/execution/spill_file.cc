@@ -229,7 +229,10 @@ Status SpillFile::Append(const Batch& batch) {
   const uint64_t rows = batch.num_rows();
   PutFixed<uint64_t>(&out, rows);
   PutFixed<uint32_t>(&out, static_cast<uint32_t>(batch.num_columns()));
-  for (const Column& c : batch.columns()) {
+  for (const Column& given : batch.columns()) {
+    // The file holds inline strings: a dictionary is not worth sharing across spilled records.
+    const Column expanded = given.is_dictionary() ? given.Materialized() : Column();
+    const Column& c = given.is_dictionary() ? expanded : given;
     const bool has_validity = !c.validity().empty();
     PutFixed<uint8_t>(&out, static_cast<uint8_t>(c.type()));
     PutFixed<uint8_t>(&out, has_validity ? 1 : 0);
