@@ -63,19 +63,25 @@ def peak_rss_mib(cmd):
 def bench_dataset(name, source, reps, stedi, work):
     stedi_times, duck_times = [], []
     stedi_rows = duck_rows = None
-    # Every run writes into a new folder; folders are deleted only at the end, because deleting
-    # many files right before creating many slows the next run's file creation on ext4.
+    # Every run writes into a new folder, deleted (and the deletion synced) before the next run,
+    # so no run pays for the write-back of another's output (see pipeline_vs_duckdb.py).
+    def settle(folder):
+        shutil.rmtree(folder, ignore_errors=True)
+        os.sync()
+
     for rep in range(reps):
         lake = work / f"lake-{name}-{rep}"
         wall, out = run_child([str(stedi), "ingest", "--lake", str(lake), str(source)])
         stedi_times.append(wall)
         stedi_rows = out
+        settle(lake)
         duck_out = work / f"duck-{name}-{rep}"
         duck_out.mkdir()
         _, out = run_child([sys.executable, "-c", DUCKDB_SCRIPT, str(source), str(duck_out)])
         result = json.loads(out)
         duck_times.append(result["seconds"])
         duck_rows = result["rows"]
+        settle(duck_out)
     stedi_rss = peak_rss_mib([str(stedi), "ingest", "--lake", str(work / f"lake-{name}-rss"),
                               str(source)])
     (work / f"duck-{name}-rss").mkdir()

@@ -201,22 +201,30 @@ def medians(runs, keys):
 
 def bench_dataset(name, source, args, models, work):
     stedi_runs, duck_runs, stedi_error = [], [], None
-    # Every run writes into a new folder; folders are deleted only at the end, because deleting
-    # many files right before creating many slows the next run's file creation on ext4.
+    # Every run writes into a new folder, deleted (and the deletion synced) before the next run:
+    # no run pays for the write-back of another's output, and each finds memory as warm as the
+    # last one left it. (On a VM, writing into never-touched guest memory costs several times a
+    # warm write; keeping every run's output made later runs slower for no reason of their own.)
+    def settle(folder):
+        shutil.rmtree(folder, ignore_errors=True)
+        os.sync()
+
     for rep in range(args.reps):
         if "stedi" in args.engines and stedi_error is None:
+            lake = work / f"lake-{name}-{rep}"
             try:
-                stedi_runs.append(stedi_once(args.stedi, source, work / f"lake-{name}-{rep}",
-                                             args.policy, args.models))
+                stedi_runs.append(stedi_once(args.stedi, source, lake, args.policy, args.models))
             except ChildFailed as e:
                 stedi_error = str(e)
                 print(f"[{name}] STEDI FAILED, skipping its remaining runs: {e}", file=sys.stderr)
+            settle(lake)
         if "duckdb" in args.engines:
+            out = work / f"duck-{name}-{rep}"
             try:
-                duck_runs.append(duckdb_once(args.python, source, work / f"duck-{name}-{rep}",
-                                             models))
+                duck_runs.append(duckdb_once(args.python, source, out, models))
             except ChildFailed as e:
                 sys.exit(f"[{name}] DuckDB failed: {e}")
+            settle(out)
         print(f"[{name}] rep {rep + 1}/{args.reps} done", file=sys.stderr)
     for leftover in work.glob(f"*-{name}-*"):
         shutil.rmtree(leftover, ignore_errors=True)

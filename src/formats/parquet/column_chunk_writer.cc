@@ -43,6 +43,16 @@ T ValueAt(const Column& column, size_t row) {
   }
 }
 
+// Equality as the dictionary sees it: by bit pattern for doubles (-0.0 differs from 0.0).
+template <typename T>
+bool SameBits(T a, T b) {
+  if constexpr (std::is_same_v<T, double>) {
+    return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b);
+  } else {
+    return a == b;
+  }
+}
+
 template <typename T>
 size_t PlainSize(T v) {
   if constexpr (std::is_same_v<T, std::string_view>) {
@@ -274,6 +284,9 @@ Status ColumnChunkWriter::AppendValues(const Column& column, size_t offset, size
   }
   size_t row = offset;
   const size_t end = offset + length;
+  T previous{};  // a view into COLUMN for strings: valid during this call only
+  uint32_t previous_index = 0;
+  bool has_previous = false;
   while (row < end) {
     // The page and dictionary limits are checked once per block of rows rather than per value,
     // so a page or dictionary may overshoot its target by a block's worth of values.
@@ -300,12 +313,19 @@ Status ColumnChunkWriter::AppendValues(const Column& column, size_t offset, size
       if constexpr (std::is_same_v<T, bool>) {
         bools_.push_back(value ? 1 : 0);
       } else if (use_dictionary_) {
-        if constexpr (std::is_same_v<T, std::string_view>) {
-          indices_.push_back(source_dictionary ? SourceCodeIndex(column, row, value)
-                                               : DictionaryIndex(value));
-        } else {
-          indices_.push_back(DictionaryIndex(value));
+        // Landing data repeats a value over consecutive rows (one user's readings, three axes
+        // per timestamp): the previous row's index is then reused without hashing.
+        if (!has_previous || !SameBits(value, previous)) {
+          if constexpr (std::is_same_v<T, std::string_view>) {
+            previous_index =
+                source_dictionary ? SourceCodeIndex(column, row, value) : DictionaryIndex(value);
+          } else {
+            previous_index = DictionaryIndex(value);
+          }
+          previous = value;
+          has_previous = true;
         }
+        indices_.push_back(previous_index);
         page_plain_bytes_ += PlainSize(value);
         ++chunk_dictionary_values_;
       } else if constexpr (std::is_same_v<T, std::string_view>) {
