@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "columnar/column_kernels.h"
+#include "concurrency/thread_pool.h"
 #include "sql/execution/join.h"
 #include "sql/execution/join_hash_table.h"
 #include "sql/execution/join_pair_processor.h"
@@ -83,6 +84,30 @@ class KeyColumns {
   std::vector<const Column*> pointers_;
 };
 
+// The probing of one left batch, or of one slice of it: its keys and their hashes, the
+// position in the hash chains (kept between steps so that a large fan-out streams out in
+// pieces) and a pair processor of its own. Lanes share only the read-only build side, so the
+// slices of a large batch are probed in parallel.
+struct ProbeLane {
+  explicit ProbeLane(JoinPairProcessor p) : processor(std::move(p)) {}
+  JoinPairProcessor processor;
+  bool active = false;  // a batch is being probed
+  Batch probe;
+  KeyColumns keys;
+  std::vector<uint64_t> hashes;
+  std::vector<uint8_t> key_null;
+  std::vector<uint32_t> heads;
+  size_t row = 0;
+  bool in_chain = false;
+  uint32_t chain = JoinHashTable::kEnd;
+  std::vector<uint32_t> candidate_left, candidate_build;
+};
+
+// Probe batches at least this large are split over the context's threads.
+constexpr size_t kMinParallelProbeRows = 2 * Operator::kBatchRows;
+// A parallel lane pauses once this many output batches wait, bounding memory under fan-out.
+constexpr size_t kLaneReadyBatches = 4;
+
 // Replays one spill file as an operator, so that a partition pair is joined by the same code.
 class SpillFileScan final : public Operator {
  public:
@@ -127,9 +152,9 @@ class HashJoinOperator final : public Operator {
         spec_(std::move(spec)),
         context_(context),
         depth_(depth),
-        global_facts_(global_facts),
-        processor_(spec_->type, spec_->residual.get(), left_->schema(), right_->schema(),
-                   spec_->output_schema) {}
+        global_facts_(global_facts) {
+    lanes_.push_back(std::make_unique<ProbeLane>(NewProcessor()));
+  }
 
   const std::shared_ptr<const Schema>& schema() const override { return spec_->output_schema; }
 
@@ -150,7 +175,9 @@ class HashJoinOperator final : public Operator {
       STEDI_RETURN_NOT_OK(ConsumeBuildSide());
     }
     while (true) {
-      if (std::optional<Batch> b = processor_.PopReady()) return b;
+      for (const auto& lane : lanes_) {
+        if (std::optional<Batch> b = lane->processor.PopReady()) return b;
+      }
       if (done_) return std::optional<Batch>();
       if (spilled_) {
         STEDI_ASSIGN_OR_RETURN(std::optional<Batch> b, NextFromPartitions());
@@ -200,7 +227,7 @@ class HashJoinOperator final : public Operator {
     local_facts_.nonempty = build_.num_rows() > 0;
     local_facts_.has_null_key =
         std::find(key_null.begin(), key_null.end(), uint8_t{1}) != key_null.end();
-    if (processor_.SkipsMatchedLeftRows() && spec_->residual == nullptr) {
+    if (lanes_[0]->processor.SkipsMatchedLeftRows() && spec_->residual == nullptr) {
       const std::function<bool(uint32_t, uint32_t)> same_key = [this](uint32_t a, uint32_t b) {
         return RowKeysEqual(build_keys_.columns(), a, build_keys_.columns(), b);
       };
@@ -208,51 +235,111 @@ class HashJoinOperator final : public Operator {
     } else {
       table_.Build(hashes, key_null);
     }
-    processor_.SetBuild(&build_);
+    for (const auto& lane : lanes_) lane->processor.SetBuild(&build_);
     if (build_.num_rows() == 0 && NeedsBuildRows(spec_->type)) done_ = true;
     if (spec_->type == PhysicalJoinType::kAntiNullAware && facts().has_null_key) done_ = true;
     return Status::OK();
   }
 
+  JoinPairProcessor NewProcessor() const {
+    return JoinPairProcessor(spec_->type, spec_->residual.get(), left_->schema(), right_->schema(),
+                             spec_->output_schema);
+  }
+
+  // Lanes for a probe batch of ROWS rows: one, unless the batch is large, there are threads to
+  // spare and the join keeps no state across left rows (right and full joins mark build rows).
+  size_t LanesFor(size_t rows) const {
+    const size_t threads = static_cast<size_t>(std::max(1, context_ ? context_->threads : 1));
+    if (threads < 2 || rows < kMinParallelProbeRows || spec_->type == PhysicalJoinType::kRight ||
+        spec_->type == PhysicalJoinType::kFull) {
+      return 1;
+    }
+    return std::min(threads, rows / Operator::kBatchRows);
+  }
+
+  Status StartLane(ProbeLane& lane, Batch batch) {
+    lane.probe = std::move(batch);
+    STEDI_RETURN_NOT_OK(lane.keys.Evaluate(spec_->left_keys, lane.probe));
+    HashKeyColumns(lane.keys.columns(), 0, lane.probe.num_rows(), &lane.hashes, &lane.key_null);
+    table_.FirstOfEach(lane.hashes, &lane.heads);
+    lane.processor.StartProbeBatch(&lane.probe);
+    lane.active = true;
+    lane.row = 0;
+    lane.in_chain = false;
+    return Status::OK();
+  }
+
   Status ProbeStep() {
-    if (!probing_) {
+    bool any_active = false;
+    for (const auto& lane : lanes_) any_active = any_active || lane->active;
+    if (!any_active) {
       STEDI_ASSIGN_OR_RETURN(std::optional<Batch> b, left_->Next());
       if (!b.has_value()) {
-        STEDI_RETURN_NOT_OK(processor_.EmitUnmatchedBuildRows());
+        STEDI_RETURN_NOT_OK(lanes_[0]->processor.EmitUnmatchedBuildRows());
         done_ = true;
         return Status::OK();
       }
       if (b->num_rows() == 0) return Status::OK();
-      probe_ = std::move(*b);
-      STEDI_RETURN_NOT_OK(probe_keys_.Evaluate(spec_->left_keys, probe_));
-      HashKeyColumns(probe_keys_.columns(), 0, probe_.num_rows(), &probe_hashes_, &probe_key_null_);
-      table_.FirstOfEach(probe_hashes_, &probe_heads_);
-      processor_.StartProbeBatch(&probe_);
-      probing_ = true;
-      probe_row_ = 0;
-      in_chain_ = false;
+      const size_t lanes = LanesFor(b->num_rows());
+      if (lanes == 1) return StartLane(*lanes_[0], std::move(*b));
+      while (lanes_.size() < lanes) {
+        lanes_.push_back(std::make_unique<ProbeLane>(NewProcessor()));
+        lanes_.back()->processor.SetBuild(&build_);
+      }
+      // Contiguous slices, so that the output keeps the input's order slice by slice.
+      const Batch whole = std::move(*b);
+      const size_t rows = whole.num_rows();
+      for (size_t i = 0; i < lanes; ++i) {
+        const size_t begin = rows * i / lanes, end = rows * (i + 1) / lanes;
+        std::vector<Column> columns;
+        columns.reserve(whole.num_columns());
+        for (const Column& c : whole.columns()) {
+          ColumnBuilder slice(c.type());
+          slice.AppendRange(c, begin, end - begin);
+          columns.push_back(slice.Finish());
+        }
+        STEDI_RETURN_NOT_OK(
+            StartLane(*lanes_[i], Batch(whole.schema(), std::move(columns), end - begin)));
+      }
     }
-    // Walk hash chains until one output batch worth of candidates is gathered; the position
-    // (probe_row_, chain_) survives so that a large fan-out streams out in pieces.
-    const size_t room = processor_.PairRoom();
-    const bool skip_matched = processor_.SkipsMatchedLeftRows();
-    const size_t rows = probe_.num_rows();
+    std::vector<ProbeLane*> active;
+    for (const auto& lane : lanes_) {
+      if (lane->active) active.push_back(lane.get());
+    }
+    if (active.size() == 1) return StepLane(*active[0]);
+    // Each lane runs until its slice is done or enough of its output waits to be returned.
+    return ParallelFor(active.size(), active.size(), [&](size_t i) -> Status {
+      ProbeLane& lane = *active[i];
+      while (lane.active && lane.processor.ReadyBatches() < kLaneReadyBatches) {
+        STEDI_RETURN_NOT_OK(StepLane(lane));
+      }
+      return Status::OK();
+    });
+  }
+
+  // Walks LANE's hash chains until one output batch worth of candidates is gathered, then
+  // checks their keys and hands them to the lane's processor.
+  Status StepLane(ProbeLane& lane) {
+    JoinPairProcessor& processor = lane.processor;
+    const size_t room = processor.PairRoom();
+    const bool skip_matched = processor.SkipsMatchedLeftRows();
+    const size_t rows = lane.probe.num_rows();
     // Locals rather than members inside the loop: the compiler can keep them in registers.
-    candidate_left_.resize(room);
-    candidate_build_.resize(room);
-    uint32_t* out_left = candidate_left_.data();
-    uint32_t* out_build = candidate_build_.data();
+    lane.candidate_left.resize(room);
+    lane.candidate_build.resize(room);
+    uint32_t* out_left = lane.candidate_left.data();
+    uint32_t* out_build = lane.candidate_build.data();
     size_t found = 0;
-    size_t row = probe_row_;
-    uint32_t chain = chain_;
-    bool in_chain = in_chain_;
-    const uint64_t* hashes = probe_hashes_.data();
-    const uint8_t* key_null = probe_key_null_.data();
-    const uint32_t* heads = probe_heads_.data();
+    size_t row = lane.row;
+    uint32_t chain = lane.chain;
+    bool in_chain = lane.in_chain;
+    const uint64_t* hashes = lane.hashes.data();
+    const uint8_t* key_null = lane.key_null.data();
+    const uint32_t* heads = lane.heads.data();
     while (row < rows && found < room) {
       if (!in_chain) {
         if (row + kPrefetchDistance < rows) table_.Prefetch(heads[row + kPrefetchDistance]);
-        if (key_null[row] || (skip_matched && processor_.LeftMatched(static_cast<uint32_t>(row)))) {
+        if (key_null[row] || (skip_matched && processor.LeftMatched(static_cast<uint32_t>(row)))) {
           ++row;
           continue;
         }
@@ -271,17 +358,17 @@ class HashJoinOperator final : public Operator {
         ++row;
       }
     }
-    probe_row_ = row;
-    chain_ = chain;
-    in_chain_ = in_chain;
-    candidate_left_.resize(found);
-    candidate_build_.resize(found);
-    KeepEqualKeyPairs(probe_keys_.columns(), build_keys_.columns(), &candidate_left_,
-                      &candidate_build_);
-    STEDI_RETURN_NOT_OK(processor_.AddCandidatePairs(&candidate_left_, &candidate_build_));
-    if (probe_row_ == rows) {
-      STEDI_RETURN_NOT_OK(processor_.FinishProbeBatch(probe_key_null_, facts()));
-      probing_ = false;
+    lane.row = row;
+    lane.chain = chain;
+    lane.in_chain = in_chain;
+    lane.candidate_left.resize(found);
+    lane.candidate_build.resize(found);
+    KeepEqualKeyPairs(lane.keys.columns(), build_keys_.columns(), &lane.candidate_left,
+                      &lane.candidate_build);
+    STEDI_RETURN_NOT_OK(processor.AddCandidatePairs(&lane.candidate_left, &lane.candidate_build));
+    if (lane.row == rows) {
+      STEDI_RETURN_NOT_OK(processor.FinishProbeBatch(lane.key_null, facts()));
+      lane.active = false;
     }
     return Status::OK();
   }
@@ -382,7 +469,6 @@ class HashJoinOperator final : public Operator {
   int depth_;
   std::optional<BuildSideFacts> global_facts_;
   BuildSideFacts local_facts_;
-  JoinPairProcessor processor_;
   bool started_ = false;
   bool done_ = false;
 
@@ -390,16 +476,8 @@ class HashJoinOperator final : public Operator {
   Batch build_;
   KeyColumns build_keys_;
   JoinHashTable table_;
-  bool probing_ = false;
-  Batch probe_;
-  KeyColumns probe_keys_;
-  std::vector<uint64_t> probe_hashes_;
-  std::vector<uint8_t> probe_key_null_;
-  std::vector<uint32_t> probe_heads_;
-  size_t probe_row_ = 0;
-  bool in_chain_ = false;
-  uint32_t chain_ = JoinHashTable::kEnd;
-  std::vector<uint32_t> candidate_left_, candidate_build_;
+  // Lane 0 probes batches whole; more lanes appear for slices of large batches.
+  std::vector<std::unique_ptr<ProbeLane>> lanes_;
 
   // Grace hash join.
   bool spilled_ = false;

@@ -55,6 +55,8 @@ class JoinPairProcessor {
   Status EmitUnmatchedBuildRows();
 
   std::optional<Batch> PopReady();
+  /// Output batches waiting for PopReady.
+  size_t ReadyBatches() const { return ready_.size(); }
 
  private:
   Status ApplyResidual(std::vector<uint32_t>* left_rows, std::vector<uint32_t>* build_rows);

@@ -9,6 +9,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -573,6 +574,28 @@ TEST_F(JoinTest, RandomizedAgainstNaiveReferenceWithAndWithoutSpill) {
   Result<std::vector<FileInfo>> left_over = memory_fs_->ListRecursive("/tmp-spill");
   if (left_over.ok()) {
     EXPECT_TRUE(left_over.value().empty());
+  }
+}
+
+// A probe batch of at least two output batches is split over the context's threads; every join
+// type must still give the reference result, with and without dictionary strings, also when
+// each probe row has many matches (lanes then pause and resume).
+TEST_F(JoinTest, ParallelProbeLanesMatchTheReference) {
+  std::mt19937 rng(7);
+  ExecutionContext parallel = context_;
+  parallel.threads = 3;
+  for (auto [left_rows, right_rows, key_range] :
+       {std::tuple{40000, 900, 300}, std::tuple{33000, 40, 4}}) {
+    JoinInput in = RandomInput(&rng, left_rows, right_rows, key_range, /*residual=*/false);
+    for (PhysicalJoinType type : kAllTypes) {
+      SCOPED_TRACE("type " + std::to_string(static_cast<int>(type)) + " keys " +
+                   std::to_string(key_range));
+      const std::vector<std::string> expected = ReferenceJoin(in, type);
+      for (bool dictionary : {false, true}) {
+        in.dictionary_strings = dictionary;
+        EXPECT_EQ(RunHashJoin(in, type, &parallel, left_rows), expected);
+      }
+    }
   }
 }
 
