@@ -295,9 +295,11 @@ Status ColumnChunkWriter::AppendValues(const Column& column, size_t offset, size
       block_end = std::min(block_end, row + (kEarlyCheckValues - chunk_dictionary_values_));
     }
     if (nullable) {
+      // While a page has no null, its levels (all 1) stay implied by page_values_.
       if (validity == nullptr) {
-        levels_.insert(levels_.end(), block_end - row, 1);
+        if (!levels_.empty()) levels_.insert(levels_.end(), block_end - row, 1);
       } else {
+        if (levels_.empty()) levels_.assign(page_values_, 1);
         for (size_t r = row; r < block_end; ++r) levels_.push_back(validity[r] != 0 ? 1 : 0);
       }
     }
@@ -404,7 +406,11 @@ Status ColumnChunkWriter::FlushPage() {
   std::string body;
   if (field_.nullable) {
     std::string levels;
-    EncodeRleHybrid(levels_, 1, &levels);
+    if (levels_.empty()) {
+      EncodeRepeatedValue(1, page_values_, 1, &levels);
+    } else {
+      EncodeRleHybrid(levels_, 1, &levels);
+    }
     AppendU32(static_cast<uint32_t>(levels.size()), &body);
     body += levels;
   }

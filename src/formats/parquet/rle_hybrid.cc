@@ -1,6 +1,7 @@
 #include "formats/parquet/rle_hybrid.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace stedi::parquet {
 namespace {
@@ -49,6 +50,17 @@ int BitWidth(uint64_t max_value) {
     max_value >>= 1;
   }
   return w;
+}
+
+void EncodeRepeatedValue(uint32_t value, size_t count, int bit_width, std::string* out) {
+  if (count < 8) {
+    EncodeRleHybrid(std::vector<uint32_t>(count, value), bit_width, out);
+    return;
+  }
+  AppendVarint(uint64_t{count} << 1, out);
+  for (size_t b = 0; b < (static_cast<size_t>(bit_width) + 7) / 8; ++b) {
+    out->push_back(static_cast<char>((value >> (8 * b)) & 0xFF));
+  }
 }
 
 void EncodeRleHybrid(const std::vector<uint32_t>& values, int bit_width, std::string* out) {
@@ -122,13 +134,22 @@ Status DecodeRleHybrid(std::string_view data, int bit_width, size_t count,
         return Status::Corruption(context + ": bit-packed run has no bytes");
       }
       const uint8_t* src = reinterpret_cast<const uint8_t*>(data.data() + pos);
-      size_t bit = 0;
+      // A value spans at most 39 bits from its first byte (7 bits of offset plus 32), so one
+      // 64-bit little-endian load holds it; the run's last bytes are loaded one by one.
+      const uint64_t mask = (uint64_t{1} << bit_width) - 1;
+      const size_t at = out->size();
+      out->resize(at + take);
+      uint32_t* dst = out->data() + at;
       for (size_t v = 0; v < take; ++v) {
-        uint32_t value = 0;
-        for (int b = 0; b < bit_width; ++b, ++bit) {
-          value |= static_cast<uint32_t>((src[bit / 8] >> (bit % 8)) & 1) << b;
+        const size_t bit = v * static_cast<size_t>(bit_width);
+        const size_t byte = bit / 8;
+        uint64_t word = 0;
+        if (byte + 8 <= bytes) {
+          std::memcpy(&word, src + byte, 8);
+        } else if (byte < bytes) {
+          std::memcpy(&word, src + byte, bytes - byte);
         }
-        out->push_back(value);
+        dst[v] = static_cast<uint32_t>((word >> (bit % 8)) & mask);
       }
       pos += bytes;
     } else {

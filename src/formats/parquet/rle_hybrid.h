@@ -17,6 +17,9 @@ int BitWidth(uint64_t max_value);
 /// groups of 8 (the last group zero-padded).
 void EncodeRleHybrid(const std::vector<uint32_t>& values, int bit_width, std::string* out);
 
+/// Appends COUNT copies of VALUE, byte for byte as EncodeRleHybrid would, without the vector.
+void EncodeRepeatedValue(uint32_t value, size_t count, int bit_width, std::string* out);
+
 /// Decodes COUNT values of BIT_WIDTH (0..32) bits from the hybrid encoding in DATA into OUT
 /// (replacing its contents). Fails with Corruption (prefixed by CONTEXT) when DATA holds fewer
 /// than COUNT values or a run is malformed; never reads outside DATA.

@@ -20,6 +20,18 @@ TEST(RleHybridTest, RepeatsBecomeRleRuns) {
   EXPECT_EQ(out, std::string("\xC8\x01\x05", 3));  // header varint(100 << 1), value byte
 }
 
+TEST(RleHybridTest, RepeatedValueEncodesLikeTheVector) {
+  for (int width : {1, 3, 8, 17, 32}) {
+    for (size_t count : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}, size_t{1000}}) {
+      const uint32_t value = width == 32 ? 0xFFFFFFFFu : (1u << width) - 1;
+      std::string expected, got;
+      EncodeRleHybrid(std::vector<uint32_t>(count, value), width, &expected);
+      EncodeRepeatedValue(value, count, width, &got);
+      EXPECT_EQ(got, expected) << "width " << width << " count " << count;
+    }
+  }
+}
+
 TEST(RleHybridTest, RoundTripsRandomRunsAtEveryWidth) {
   std::mt19937 rng(42);
   for (int width = 1; width <= 32; ++width) {
