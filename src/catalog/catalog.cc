@@ -2,14 +2,18 @@
 
 #include <cctype>
 #include <chrono>
+#include <climits>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <set>
 
 #include "catalog/catalog_migrations.h"
+#include "catalog/iceberg_table_files.h"
 #include "catalog/schema_json.h"
 #include "catalog/sqlite_connection.h"
 #include "storage/file_system.h"
+#include "storage/file_uri.h"
 #include "storage/lake_layout.h"
 
 namespace stedi {
@@ -21,6 +25,15 @@ constexpr int kBusyTimeoutMs = 10000;
 
 std::string NowUtc() {
   std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[32];
+  std::strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
+}
+
+std::string IsoUtcFromMillis(int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char out[32];
@@ -282,6 +295,43 @@ Status ApplyTableChange(SqliteConnection& db, const TableChange& change, const s
   return InsertDataFiles(db, existing->name, change.files, version);
 }
 
+// Iceberg's commit: move the table's metadata pointer from the location this commit started
+// from to the new one, failing if anyone else moved it first.
+Status SwapMetadataLocation(SqliteConnection& db, const std::string& database,
+                            const PreparedSnapshot& p) {
+  if (!p.previous_location) {
+    STEDI_ASSIGN_OR_RETURN(
+        auto insert,
+        db.Prepare("INSERT OR IGNORE INTO iceberg_tables (catalog_name, table_namespace, "
+                   "table_name, metadata_location, previous_metadata_location, iceberg_type) "
+                   "VALUES (?, ?, ?, ?, NULL, 'TABLE')"));
+    STEDI_RETURN_NOT_OK(insert.Bind(1, kIcebergCatalogName)
+                            .Bind(2, database)
+                            .Bind(3, p.table)
+                            .Bind(4, p.metadata_location)
+                            .Run());
+  } else {
+    STEDI_ASSIGN_OR_RETURN(
+        auto update,
+        db.Prepare("UPDATE iceberg_tables SET metadata_location = ?, "
+                   "previous_metadata_location = ? WHERE catalog_name = ? AND "
+                   "table_namespace = ? AND table_name = ? AND metadata_location = ?"));
+    STEDI_RETURN_NOT_OK(update.Bind(1, p.metadata_location)
+                            .Bind(2, *p.previous_location)
+                            .Bind(3, kIcebergCatalogName)
+                            .Bind(4, database)
+                            .Bind(5, p.table)
+                            .Bind(6, *p.previous_location)
+                            .Run());
+  }
+  if (db.Changes() != 1) {
+    return Status::Conflict("commit: table " + p.table +
+                            ": its Iceberg metadata changed while this commit was being "
+                            "prepared (another writer committed first)");
+  }
+  return Status::OK();
+}
+
 Status InsertSourceFile(SqliteConnection& db, const SourceFile& f, const std::string& now) {
   STEDI_ASSIGN_OR_RETURN(std::optional<SourceFile> known, FindSourceFileIn(db, f.source, f.name));
   if (known) {
@@ -382,8 +432,13 @@ Result<std::string> PrepareCatalog(SqliteConnection& db, const std::optional<std
 
 }  // namespace
 
-Catalog::Catalog(std::string lake_dir, std::unique_ptr<SqliteConnection> db, std::string database)
-    : lake_dir_(std::move(lake_dir)), db_(std::move(db)), database_(std::move(database)) {}
+Catalog::Catalog(std::string lake_dir, std::string lake_root, std::unique_ptr<FileSystem> fs,
+                 std::unique_ptr<SqliteConnection> db, std::string database)
+    : lake_dir_(std::move(lake_dir)),
+      lake_root_(std::move(lake_root)),
+      fs_(std::move(fs)),
+      db_(std::move(db)),
+      database_(std::move(database)) {}
 
 Catalog::~Catalog() = default;
 
@@ -394,7 +449,12 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& lake_dir,
   STEDI_ASSIGN_OR_RETURN(
       auto db, SqliteConnection::Open(LakeLayout(lake_dir).CatalogPath(), kBusyTimeoutMs));
   STEDI_ASSIGN_OR_RETURN(std::string name, PrepareCatalog(*db, database));
-  return std::unique_ptr<Catalog>(new Catalog(lake_dir, std::move(db), std::move(name)));
+  char resolved[PATH_MAX];
+  if (!::realpath(lake_dir.c_str(), resolved)) {
+    return Status::IOError(lake_dir + ": cannot resolve the lake's absolute path");
+  }
+  return std::unique_ptr<Catalog>(
+      new Catalog(lake_dir, resolved, std::move(fs), std::move(db), std::move(name)));
 }
 
 Result<std::vector<DataFile>> Catalog::ListDataFilesLocked(std::string_view table) {
@@ -406,53 +466,167 @@ Result<std::vector<DataFile>> Catalog::ListDataFilesLocked(std::string_view tabl
   while (true) {
     STEDI_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    files.push_back(
-        {stmt.ColumnText(0), stmt.ColumnInt64(1), static_cast<uint64_t>(stmt.ColumnInt64(2))});
+    files.push_back(DataFile{
+        stmt.ColumnText(0), stmt.ColumnInt64(1), static_cast<uint64_t>(stmt.ColumnInt64(2)), {}});
   }
   return files;
 }
 
-Result<std::vector<TableEntry>> Catalog::ListTables() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  STEDI_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kRead));
-  std::vector<StoredTable> stored;
-  {
-    STEDI_ASSIGN_OR_RETURN(
-        auto stmt,
-        db_->Prepare(std::string(kSelectTable) +
-                     " ORDER BY CASE zone WHEN 'landing' THEN 0 WHEN 'trusted' THEN 1 ELSE 2 END, "
-                     "name COLLATE NOCASE"));
-    while (true) {
-      STEDI_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      STEDI_ASSIGN_OR_RETURN(StoredTable t, ReadStoredTable(stmt));
-      stored.push_back(std::move(t));
+// What the catalog's records say of one table before its Iceberg metadata is read.
+struct Catalog::TableRecord {
+  std::optional<StoredTable> stored;  // nullopt: a table another engine created
+  std::string name;                   // as recorded
+  std::optional<std::string> metadata_location;
+  std::vector<DataFile> legacy_files;  // a stored table that has no Iceberg metadata yet
+};
+
+Result<std::optional<Catalog::TableRecord>> Catalog::FindTableRecordLocked(std::string_view name) {
+  TableRecord record;
+  STEDI_ASSIGN_OR_RETURN(record.stored, FindStoredTable(*db_, name));
+  record.name = record.stored ? record.stored->name : std::string(name);
+  STEDI_ASSIGN_OR_RETURN(
+      auto stmt, db_->Prepare("SELECT table_name, metadata_location FROM iceberg_tables WHERE "
+                              "catalog_name = ? AND table_namespace = ? AND table_name = ? "
+                              "COLLATE NOCASE AND (iceberg_type IS NULL OR iceberg_type = "
+                              "'TABLE') ORDER BY table_name = ? DESC"));
+  stmt.Bind(1, kIcebergCatalogName).Bind(2, database_).Bind(3, record.name).Bind(4, record.name);
+  STEDI_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (row && !stmt.ColumnIsNull(1)) {
+    if (!record.stored) record.name = stmt.ColumnText(0);
+    record.metadata_location = stmt.ColumnText(1);
+  }
+  if (!record.stored && !record.metadata_location) return std::optional<TableRecord>();
+  if (record.stored && !record.metadata_location) {
+    STEDI_ASSIGN_OR_RETURN(record.legacy_files, ListDataFilesLocked(record.name));
+  }
+  return std::optional<TableRecord>(std::move(record));
+}
+
+Result<TableEntry> Catalog::LoadTable(const TableRecord& record, const SnapshotSelector& at) {
+  TableEntry entry;
+  entry.name = record.name;
+  entry.zone = Zone::kExternal;
+  if (record.stored) {
+    const StoredTable& t = *record.stored;
+    entry.zone = t.zone;
+    entry.location = t.location;
+    STEDI_ASSIGN_OR_RETURN(entry.schema, SchemaFromJson(t.schema_json));
+    entry.rows = t.rows;
+    entry.version = t.version;
+    entry.updated_at = t.updated_at;
+  }
+  if (!record.metadata_location) {
+    if (!at.current()) {
+      return Status::NotImplemented("table " + record.name +
+                                    " has no Iceberg snapshots yet: time travel needs one");
+    }
+    entry.files = record.legacy_files;
+    return entry;
+  }
+  // The Iceberg metadata is the truth for what a table holds: other engines may have
+  // committed to it since our own records were written.
+  STEDI_ASSIGN_OR_RETURN(iceberg::TableMetadata metadata,
+                         ReadTableMetadata(*fs_, *record.metadata_location));
+  STEDI_ASSIGN_OR_RETURN(const iceberg::Snapshot* snapshot,
+                         SelectSnapshot(metadata, at, record.name));
+  const Schema* schema = metadata.current_schema();
+  if (snapshot && snapshot->schema_id && metadata.schema(*snapshot->schema_id)) {
+    schema = metadata.schema(*snapshot->schema_id);
+  }
+  entry.schema = *schema;
+  entry.rows = 0;
+  if (snapshot) {
+    entry.snapshot_id = snapshot->snapshot_id;
+    STEDI_ASSIGN_OR_RETURN(auto files, SnapshotDataFiles(*fs_, *snapshot));
+    const std::string prefix = lake_root_ + "/";
+    for (iceberg::DataFileInfo& f : files) {
+      STEDI_ASSIGN_OR_RETURN(std::string path, LocalPathFromUri(f.file_path));
+      if (path.rfind(prefix, 0) == 0) path = path.substr(prefix.size());
+      entry.rows += f.record_count;
+      entry.files.push_back(DataFile{std::move(path), f.record_count,
+                                     static_cast<uint64_t>(f.file_size_in_bytes),
+                                     std::move(f.metrics)});
     }
   }
-  std::vector<TableEntry> tables;
-  for (StoredTable& t : stored) {
-    STEDI_ASSIGN_OR_RETURN(Schema schema, SchemaFromJson(t.schema_json));
-    STEDI_ASSIGN_OR_RETURN(auto files, ListDataFilesLocked(t.name));
-    tables.push_back(TableEntry{t.name, t.zone, t.location, std::move(schema), std::move(files),
-                                t.rows, t.version, t.updated_at});
+  if (!record.stored) {
+    STEDI_ASSIGN_OR_RETURN(std::string folder, LocalPathFromUri(metadata.location));
+    const std::string prefix = lake_root_ + "/";
+    entry.location = folder.rfind(prefix, 0) == 0 ? folder.substr(prefix.size()) : folder;
+    entry.version = metadata.last_sequence_number;
+    entry.updated_at = IsoUtcFromMillis(metadata.last_updated_ms);
   }
-  STEDI_RETURN_NOT_OK(tx->Commit());
+  return entry;
+}
+
+Result<std::vector<TableEntry>> Catalog::ListTables() {
+  std::vector<TableRecord> records;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    STEDI_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kRead));
+    std::vector<std::string> names;
+    {
+      STEDI_ASSIGN_OR_RETURN(
+          auto stmt,
+          db_->Prepare("SELECT name FROM stedi_tables ORDER BY CASE zone WHEN 'landing' THEN 0 "
+                       "WHEN 'trusted' THEN 1 ELSE 2 END, name COLLATE NOCASE"));
+      while (true) {
+        STEDI_ASSIGN_OR_RETURN(bool row, stmt.Step());
+        if (!row) break;
+        names.push_back(stmt.ColumnText(0));
+      }
+    }
+    {
+      // Tables other engines created in our namespace, after ours.
+      STEDI_ASSIGN_OR_RETURN(
+          auto stmt,
+          db_->Prepare("SELECT table_name FROM iceberg_tables WHERE catalog_name = ? AND "
+                       "table_namespace = ? AND (iceberg_type IS NULL OR iceberg_type = "
+                       "'TABLE') AND table_name NOT IN (SELECT name FROM stedi_tables) "
+                       "ORDER BY table_name"));
+      stmt.Bind(1, kIcebergCatalogName).Bind(2, database_);
+      while (true) {
+        STEDI_ASSIGN_OR_RETURN(bool row, stmt.Step());
+        if (!row) break;
+        names.push_back(stmt.ColumnText(0));
+      }
+    }
+    for (const std::string& name : names) {
+      STEDI_ASSIGN_OR_RETURN(std::optional<TableRecord> record, FindTableRecordLocked(name));
+      if (record) records.push_back(std::move(*record));
+    }
+    STEDI_RETURN_NOT_OK(tx->Commit());
+  }
+  std::vector<TableEntry> tables;
+  for (const TableRecord& record : records) {
+    Result<TableEntry> entry = LoadTable(record, {});
+    if (!entry.ok() && !record.stored) {
+      // A foreign table we cannot read must not hide the others.
+      TableEntry unreadable;
+      unreadable.name = record.name;
+      unreadable.zone = Zone::kExternal;
+      unreadable.unreadable = entry.status().ToString();
+      tables.push_back(std::move(unreadable));
+      continue;
+    }
+    STEDI_RETURN_NOT_OK(entry.status());
+    tables.push_back(std::move(*entry));
+  }
   return tables;
 }
 
-Result<TableEntry> Catalog::GetTable(std::string_view name) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  STEDI_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kRead));
-  STEDI_ASSIGN_OR_RETURN(std::optional<StoredTable> t, FindStoredTable(*db_, name));
-  if (!t) {
+Result<TableEntry> Catalog::GetTable(std::string_view name, const SnapshotSelector& at) {
+  std::optional<TableRecord> record;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    STEDI_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kRead));
+    STEDI_ASSIGN_OR_RETURN(record, FindTableRecordLocked(name));
+    STEDI_RETURN_NOT_OK(tx->Commit());
+  }
+  if (!record) {
     return Status::NotFound("table '" + std::string(name) + "' not found in database '" +
                             database_ + "'");
   }
-  STEDI_ASSIGN_OR_RETURN(Schema schema, SchemaFromJson(t->schema_json));
-  STEDI_ASSIGN_OR_RETURN(auto files, ListDataFilesLocked(t->name));
-  STEDI_RETURN_NOT_OK(tx->Commit());
-  return TableEntry{t->name,          t->zone, t->location, std::move(schema),
-                    std::move(files), t->rows, t->version,  t->updated_at};
+  return LoadTable(*record, at);
 }
 
 Result<std::optional<SourceFile>> Catalog::FindSourceFile(std::string_view source,
@@ -518,21 +692,93 @@ Result<std::vector<DriftNote>> Catalog::Drift(std::string_view source) {
   return FindSchemaDrift(files, observations);
 }
 
+Result<std::string> Catalog::IcebergMetadataLocation(std::string_view name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  STEDI_ASSIGN_OR_RETURN(std::optional<TableRecord> record, FindTableRecordLocked(name));
+  if (!record || !record->metadata_location) {
+    return Status::NotFound("table '" + std::string(name) +
+                            "' has no Iceberg metadata in database '" + database_ + "'");
+  }
+  return *record->metadata_location;
+}
+
+Result<iceberg::TableMetadata> Catalog::IcebergMetadata(std::string_view name) {
+  STEDI_ASSIGN_OR_RETURN(std::string location, IcebergMetadataLocation(name));
+  return ReadTableMetadata(*fs_, location);
+}
+
 Status Catalog::Commit(const CommitRequest& request) {
   STEDI_RETURN_NOT_OK(ValidateRequest(request));
   std::lock_guard<std::mutex> lock(mutex_);
-  STEDI_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kWrite));
-  // One timestamp for the whole commit: everything it changes changed at the same instant.
-  std::string now = NowUtc();
-  for (const TableChange& change : request.tables) {
-    STEDI_RETURN_NOT_OK(ApplyTableChange(*db_, change, now));
+  // 1. What each table is now. Read without the write lock: the swap below checks that no
+  //    other writer moved it meanwhile, so the slow part (writing files) blocks nobody.
+  std::vector<SnapshotBase> bases(request.tables.size());
+  std::vector<std::string> names(request.tables.size());
+  {
+    STEDI_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kRead));
+    for (size_t i = 0; i < request.tables.size(); ++i) {
+      const TableChange& change = request.tables[i];
+      STEDI_ASSIGN_OR_RETURN(std::optional<TableRecord> record,
+                             FindTableRecordLocked(change.table));
+      if (record && !record->stored) {
+        return Status::Invalid("commit: table " + record->name +
+                               " was created by another engine; stedi does not write to it");
+      }
+      names[i] = record ? record->name : change.table;
+      if (record) {
+        bases[i].metadata_location = record->metadata_location;
+        // A table written before tables were Iceberg tables: its files join the first snapshot.
+        if (change.mode == TableChange::Mode::kAppend) bases[i].legacy_files = record->legacy_files;
+      }
+    }
+    STEDI_RETURN_NOT_OK(tx->Commit());
   }
-  for (const SourceFile& f : request.source_files) {
-    STEDI_RETURN_NOT_OK(InsertSourceFile(*db_, f, now));
+  // 2. The Iceberg files of every table's next snapshot, under fresh names.
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  std::vector<std::optional<PreparedSnapshot>> prepared(request.tables.size());
+  auto discard = [&] {
+    for (const auto& p : prepared) {
+      if (!p) continue;
+      for (const std::string& path : p->written) (void)fs_->DeleteFile(path);
+    }
+  };
+  for (size_t i = 0; i < request.tables.size(); ++i) {
+    TableChange change = request.tables[i];
+    change.table = names[i];
+    auto written = WriteIcebergSnapshot(*fs_, lake_root_, change, bases[i], now_ms);
+    if (!written.ok()) {
+      discard();
+      return written.status().WithContext("commit: table " + names[i]);
+    }
+    prepared[i] = std::move(*written);
   }
-  STEDI_RETURN_NOT_OK(InsertObservations(*db_, request.observations));
-  // Leaving without Commit (any return above) rolls everything back.
-  return tx->Commit();
+  // 3. One barrier makes the writer's data files and our metadata durable before any of it
+  //    becomes visible.
+  if (Status synced = fs_->SyncWrites(lake_root_); !synced.ok()) {
+    discard();
+    return synced;
+  }
+  // 4. Publish: everything in one write transaction, or nothing.
+  Status published = [&]() -> Status {
+    STEDI_ASSIGN_OR_RETURN(auto tx,
+                           SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kWrite));
+    // One timestamp for the whole commit: everything it changes changed at the same instant.
+    std::string now = NowUtc();
+    for (size_t i = 0; i < request.tables.size(); ++i) {
+      STEDI_RETURN_NOT_OK(ApplyTableChange(*db_, request.tables[i], now));
+      if (prepared[i]) STEDI_RETURN_NOT_OK(SwapMetadataLocation(*db_, database_, *prepared[i]));
+    }
+    for (const SourceFile& f : request.source_files) {
+      STEDI_RETURN_NOT_OK(InsertSourceFile(*db_, f, now));
+    }
+    STEDI_RETURN_NOT_OK(InsertObservations(*db_, request.observations));
+    // Leaving without Commit (any return above) rolls everything back.
+    return tx->Commit();
+  }();
+  if (!published.ok()) discard();
+  return published;
 }
 
 }  // namespace stedi

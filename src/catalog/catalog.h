@@ -9,10 +9,12 @@
 
 #include "catalog/catalog_entries.h"
 #include "catalog/crawler_findings.h"
+#include "formats/iceberg/table_metadata.h"
 #include "status/result.h"
 
 namespace stedi {
 
+class FileSystem;
 class SqliteConnection;
 
 /// The lake's catalog: the SQLite file DIR/catalog.db. It records the lake's database name,
@@ -44,23 +46,39 @@ class Catalog {
   const std::string& database() const { return database_; }
   const std::string& lake_dir() const { return lake_dir_; }
 
-  /// Returns every table, sorted by zone (landing, trusted, curated) then name.
+  /// Returns every table, sorted by zone (landing, trusted, curated) then name, then the
+  /// tables other engines created in the namespace (zone external; a table we cannot read is
+  /// listed with `unreadable` saying why).
   Result<std::vector<TableEntry>> ListTables();
-  /// Returns table NAME (case-insensitive); NotFound names it and the database.
-  Result<TableEntry> GetTable(std::string_view name);
+  /// Returns table NAME (case-insensitive) as of snapshot AT (default: the current one): its
+  /// files and rows come from the Iceberg metadata, so commits of other engines count.
+  /// NotFound names the table and the database, or the snapshot that does not exist.
+  Result<TableEntry> GetTable(std::string_view name, const SnapshotSelector& at = {});
 
   /// Returns the ingested landing file NAME of SOURCE, or nullopt when it was never ingested.
   Result<std::optional<SourceFile>> FindSourceFile(std::string_view source, std::string_view name);
   /// Returns every ingested landing file of SOURCE, in ingest order.
   Result<std::vector<SourceFile>> ListSourceFiles(std::string_view source);
 
-  /// Applies REQUEST in one SQLite transaction: every table change, source file and
-  /// observation, or (on any error) none of them. Errors: Conflict when a table's version is
-  /// not the expected one or a source file is already recorded (a concurrent ingest won);
-  /// Invalid for a malformed request (duplicate data file, zone or location change, an append
-  /// that drops or retypes a column, observations of unknown files). An append of no files
-  /// that keeps the schema changes nothing (no version bump), so re-ingesting is a no-op.
+  /// Publishes REQUEST. Each changed table gets a new Iceberg snapshot: its manifest, manifest
+  /// list and metadata file are written first (under fresh names), then one durability barrier
+  /// makes them and the request's data files durable, then one SQLite transaction swaps every
+  /// table's metadata location (compare-and-swap against the one read before) and records
+  /// source files and observations — all of it or, on any error, none. Errors: Conflict when a
+  /// table's version is not the expected one, another writer (ours, PyIceberg's, Spark's)
+  /// moved a table's metadata meanwhile, or a source file is already recorded; Invalid for a
+  /// malformed request (duplicate data file, zone or location change, an append that drops or
+  /// retypes a column, observations of unknown files). An append of no files that keeps the
+  /// schema changes nothing (no version bump, no snapshot), so re-ingesting is a no-op.
   Status Commit(const CommitRequest& request);
+
+  /// The Iceberg metadata of table NAME as of now (its current metadata file). NotFound when
+  /// the table has no Iceberg metadata.
+  Result<iceberg::TableMetadata> IcebergMetadata(std::string_view name);
+  /// The URI of table NAME's current Iceberg metadata file; NotFound when it has none.
+  Result<std::string> IcebergMetadataLocation(std::string_view name);
+  /// The lake folder as an absolute path (Iceberg locations are absolute URIs).
+  const std::string& lake_root() const { return lake_root_; }
 
   /// Returns what the crawler saw per file of SOURCE, in the order it was recorded.
   Result<std::vector<FieldObservation>> Observations(std::string_view source);
@@ -70,7 +88,11 @@ class Catalog {
   Result<std::vector<DriftNote>> Drift(std::string_view source);
 
  private:
-  Catalog(std::string lake_dir, std::unique_ptr<SqliteConnection> db, std::string database);
+  Catalog(std::string lake_dir, std::string lake_root, std::unique_ptr<FileSystem> fs,
+          std::unique_ptr<SqliteConnection> db, std::string database);
+  struct TableRecord;
+  Result<std::optional<TableRecord>> FindTableRecordLocked(std::string_view name);
+  Result<TableEntry> LoadTable(const TableRecord& record, const SnapshotSelector& at);
 
   Result<std::vector<SourceFile>> ListSourceFilesLocked(std::string_view source);
   Result<std::vector<FieldObservation>> ObservationsLocked(std::string_view source);
@@ -78,6 +100,8 @@ class Catalog {
 
   std::mutex mutex_;
   std::string lake_dir_;
+  std::string lake_root_;
+  std::unique_ptr<FileSystem> fs_;
   std::unique_ptr<SqliteConnection> db_;
   std::string database_;
 };

@@ -10,16 +10,18 @@ std::string_view ZoneName(Zone zone) {
       return "trusted";
     case Zone::kCurated:
       return "curated";
+    case Zone::kExternal:
+      return "external";
   }
   return "unknown";
 }
 
 Result<Zone> ParseZone(std::string_view name) {
-  for (Zone zone : {Zone::kLanding, Zone::kTrusted, Zone::kCurated}) {
+  for (Zone zone : {Zone::kLanding, Zone::kTrusted, Zone::kCurated, Zone::kExternal}) {
     if (NamesEqual(ZoneName(zone), name)) return zone;
   }
   return Status::Invalid("unknown zone '" + std::string(name) +
-                         "' (expected landing, trusted or curated)");
+                         "' (expected landing, trusted, curated or external)");
 }
 
 }  // namespace stedi

@@ -7,24 +7,28 @@
 #include <vector>
 
 #include "columnar/schema.h"
+#include "formats/iceberg/manifest.h"
 #include "status/result.h"
 
 namespace stedi {
 
 /// The zone a table belongs to, as in the original lake: raw landing data, trusted (filtered
-/// by consent) and curated (joined, ready for machine learning).
-enum class Zone { kLanding, kTrusted, kCurated };
+/// by consent) and curated (joined, ready for machine learning). External: an Iceberg table
+/// another engine (PyIceberg, Spark) created in the lake's namespace.
+enum class Zone { kLanding, kTrusted, kCurated, kExternal };
 
-/// Returns "landing", "trusted" or "curated".
+/// Returns "landing", "trusted", "curated" or "external".
 std::string_view ZoneName(Zone zone);
 /// Parses a name produced by ZoneName (case-insensitive); Invalid names the bad value.
 Result<Zone> ParseZone(std::string_view name);
 
 /// One immutable data file of a table.
 struct DataFile {
-  std::string path;  ///< Relative to the lake root.
+  std::string path;  ///< Relative to the lake root; absolute for files outside the lake.
   int64_t rows = 0;
   uint64_t bytes = 0;
+  /// Per-column counts and bounds for the Iceberg manifest (by field id); may be empty.
+  std::vector<iceberg::ColumnMetrics> metrics = {};
 
   bool operator==(const DataFile&) const = default;
 };
@@ -39,6 +43,20 @@ struct TableEntry {
   int64_t rows = 0;             ///< Sum of the files' rows.
   int64_t version = 0;          ///< 1 when created; +1 on each commit that changes the table.
   std::string updated_at;       ///< ISO-8601 UTC of the last change, e.g. 2026-01-31T12:00:00Z.
+  /// The Iceberg snapshot read (nullopt: the table has none yet, or no Iceberg metadata).
+  std::optional<int64_t> snapshot_id;
+  /// Set when the table is listed but cannot be read (e.g. a foreign table of types we do not
+  /// support): why. Schema and files are then empty.
+  std::string unreadable;
+};
+
+/// Which snapshot of a table to read: the current one unless an id (FOR VERSION AS OF) or a
+/// point in time (FOR TIMESTAMP AS OF, epoch milliseconds) is given.
+struct SnapshotSelector {
+  std::optional<int64_t> snapshot_id;
+  std::optional<int64_t> as_of_ms;
+
+  bool current() const { return !snapshot_id && !as_of_ms; }
 };
 
 /// One raw landing file that was ingested. (source, name) identifies it; SHA-256 tells

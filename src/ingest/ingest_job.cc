@@ -10,6 +10,7 @@
 #include "catalog/catalog.h"
 #include "columnar/batch.h"
 #include "concurrency/thread_pool.h"
+#include "formats/iceberg/parquet_metrics.h"
 #include "formats/json/landing_json_reader.h"
 #include "formats/parquet/file_writer.h"
 #include "ingest/landing_sources.h"
@@ -235,7 +236,8 @@ class IngestRun {
     if (!sink.writer) return Status::OK();
     STEDI_ASSIGN_OR_RETURN(parquet::FileSummary summary, sink.writer->Close());
     sink.writer.reset();
-    sink.closed.push_back(DataFile{sink.path, summary.num_rows, summary.file_bytes});
+    sink.closed.push_back(DataFile{sink.path, summary.num_rows, summary.file_bytes,
+                                   iceberg::MetricsFromParquet(summary)});
     return Status::OK();
   }
 
@@ -261,8 +263,9 @@ class IngestRun {
         auto writer, parquet::FileWriter::Open(std::move(sink), schema, parquet::WriterOptions{}));
     STEDI_RETURN_NOT_OK(writer->Write(builder.Finish()));
     STEDI_ASSIGN_OR_RETURN(parquet::FileSummary summary, writer->Close());
-    return std::optional<DataFile>(
-        DataFile{relative, summary.num_rows, static_cast<uint64_t>(summary.file_bytes)});
+    return std::optional<DataFile>(DataFile{relative, summary.num_rows,
+                                            static_cast<uint64_t>(summary.file_bytes),
+                                            iceberg::MetricsFromParquet(summary)});
   }
 
   Result<IngestReport> Commit(const std::vector<FileTask>& tasks,
@@ -331,8 +334,7 @@ class IngestRun {
     STEDI_ASSIGN_OR_RETURN(auto quarantine_file, WriteQuarantine(tasks, outcomes));
     if (quarantine_file) quarantine.files.push_back(*quarantine_file);
     request.tables.push_back(std::move(quarantine));
-    // Everything the commit will reference must be durable before the commit makes it visible.
-    STEDI_RETURN_NOT_OK(fs_.SyncWrites(options_.lake_dir));
+    // Commit makes the data files durable (one barrier with its own metadata) before publishing.
     STEDI_RETURN_NOT_OK(catalog_.Commit(request));
     return report;
   }

@@ -5,15 +5,19 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "catalog/catalog.h"
+#include "catalog/iceberg_table_files.h"
+#include "formats/iceberg/manifest.h"
 #include "formats/parquet/file_reader.h"
 #include "ingest/ingest_job.h"
 #include "pipeline/model_graph.h"
 #include "pipeline/model_set.h"
 #include "pipeline/run_job.h"
 #include "pipeline/validation_report.h"
+#include "storage/file_uri.h"
 
 namespace stedi {
 namespace {
@@ -172,6 +176,46 @@ class PipelineRunTest : public ::testing::Test {
     return rows;
   }
 
+  // Checks that the files below each built table's folder are exactly those its Iceberg
+  // metadata reaches: data files of any snapshot (time travel keeps replaced ones), and the
+  // metadata files, manifest lists and manifests of the chain. A run that lost a commit must
+  // have removed everything it wrote.
+  void ExpectOnlyReferencedFiles() {
+    auto catalog = Catalog::Open(lake(), std::nullopt);
+    ASSERT_TRUE(catalog.ok());
+    auto tables = (*catalog)->ListTables();
+    ASSERT_TRUE(tables.ok());
+    for (const TableEntry& t : *tables) {
+      if (t.zone == Zone::kLanding) continue;
+      auto location = (*catalog)->IcebergMetadataLocation(t.name);
+      ASSERT_TRUE(location.ok()) << location.status().ToString();
+      auto metadata = (*catalog)->IcebergMetadata(t.name);
+      ASSERT_TRUE(metadata.ok()) << metadata.status().ToString();
+      std::set<std::string> referenced;
+      auto add_uri = [&](const std::string& uri) {
+        auto path = LocalPathFromUri(uri);
+        ASSERT_TRUE(path.ok()) << uri;
+        referenced.insert(*path);
+      };
+      add_uri(*location);
+      for (const auto& e : metadata->metadata_log) add_uri(e.metadata_file);
+      for (const iceberg::Snapshot& s : metadata->snapshots) {
+        add_uri(s.manifest_list);
+        auto list = iceberg::ReadManifestList(*fs_, *LocalPathFromUri(s.manifest_list));
+        ASSERT_TRUE(list.ok()) << list.status().ToString();
+        for (const auto& m : *list) add_uri(m.manifest_path);
+        auto files = SnapshotDataFiles(*fs_, s);
+        ASSERT_TRUE(files.ok()) << files.status().ToString();
+        for (const auto& f : *files) add_uri(f.file_path);
+      }
+      std::set<std::string> on_disk;
+      for (const auto& e : fsys::recursive_directory_iterator(JoinPath(lake(), t.location))) {
+        if (e.is_regular_file()) on_disk.insert(fsys::canonical(e.path()).string());
+      }
+      EXPECT_EQ(on_disk, referenced) << t.name;
+    }
+  }
+
   // An order-independent fingerprint of every row of every built table, read straight from
   // the Parquet files (not through the SQL engine): the sum of one hash per row.
   std::map<std::string, uint64_t> ContentHashes() {
@@ -305,16 +349,13 @@ TEST_F(PipelineRunTest, RerunAndPolicySwitchesConvergeToTheSameRows) {
   EXPECT_EQ(ContentHashes(), standard);
   ASSERT_TRUE(Run("since-consent").ok());
   EXPECT_EQ(ContentHashes(), since);
-  // Replaced files were deleted: each table keeps only its current files.
+  // Each run added one snapshot per table; replaced files stay for time travel.
   auto catalog = Catalog::Open(lake(), std::nullopt);
   ASSERT_TRUE(catalog.ok());
-  auto entry = (*catalog)->GetTable("customer_trusted");
-  ASSERT_TRUE(entry.ok());
-  size_t on_disk = 0;
-  for (const auto& e : fsys::directory_iterator(JoinPath(lake(), entry->location + "/data"))) {
-    on_disk += e.is_regular_file() ? 1 : 0;
-  }
-  EXPECT_EQ(on_disk, entry->files.size());
+  auto metadata = (*catalog)->IcebergMetadata("customer_trusted");
+  ASSERT_TRUE(metadata.ok()) << metadata.status().ToString();
+  EXPECT_EQ(metadata->snapshots.size(), 5u);
+  ExpectOnlyReferencedFiles();
 }
 
 TEST_F(PipelineRunTest, ConcurrentRunsNeverCorruptTheLake) {
@@ -339,20 +380,8 @@ TEST_F(PipelineRunTest, ConcurrentRunsNeverCorruptTheLake) {
     EXPECT_EQ(ContentHashes(), standard);
     EXPECT_EQ(CatalogRows(), Counts(2, 4, 2, 5, 4));
   }
-  // Every data file on disk is one the catalog lists (losers removed theirs, winners the
-  // replaced ones).
-  auto catalog = Catalog::Open(lake(), std::nullopt);
-  ASSERT_TRUE(catalog.ok());
-  auto tables = (*catalog)->ListTables();
-  ASSERT_TRUE(tables.ok());
-  for (const TableEntry& t : *tables) {
-    if (t.zone == Zone::kLanding) continue;
-    size_t on_disk = 0;
-    for (const auto& e : fsys::directory_iterator(JoinPath(lake(), t.location + "/data"))) {
-      on_disk += e.is_regular_file() ? 1 : 0;
-    }
-    EXPECT_EQ(on_disk, t.files.size()) << t.name;
-  }
+  // Losers removed what they wrote; winners' snapshots reference everything else.
+  ExpectOnlyReferencedFiles();
 }
 
 TEST_F(PipelineRunTest, EmptyResultIsATableWithoutFilesThatLaterModelsRead) {

@@ -1,5 +1,6 @@
 #include "pipeline/run_job.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -8,6 +9,7 @@
 
 #include "catalog/catalog.h"
 #include "concurrency/thread_pool.h"
+#include "formats/iceberg/parquet_metrics.h"
 #include "formats/parquet/file_writer.h"
 #include "pipeline/model_graph.h"
 #include "pipeline/model_set.h"
@@ -47,16 +49,25 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// The stored schema of a model's result: column names lower-case as Athena shows them, field
-// ids 1..n. Two columns of one name could not be told apart by readers, so they are refused.
-Result<std::shared_ptr<const Schema>> StoredSchema(const Schema& result, const Model& model) {
+// The stored schema of a model's result: column names lower-case as Athena shows them. Field
+// ids follow Iceberg's rule: a column the table already has keeps its id (matched by name),
+// a new one gets a fresh id above every id the table used. Two columns of one name could not
+// be told apart by readers, so they are refused.
+Result<std::shared_ptr<const Schema>> StoredSchema(const Schema& result, const Model& model,
+                                                   const Schema* previous,
+                                                   int previous_last_column_id) {
   if (result.num_fields() == 0) return Status::Invalid(model.file + ": the query has no columns");
   std::vector<Field> fields;
   std::set<std::string> seen;
+  int next_id = previous_last_column_id;
+  if (previous) {
+    for (const Field& f : previous->fields()) next_id = std::max(next_id, f.field_id);
+  }
   for (size_t i = 0; i < result.num_fields(); ++i) {
     Field f = result.field(i);
     f.name = Lower(f.name);
-    f.field_id = static_cast<int>(i) + 1;
+    std::optional<size_t> kept = previous ? previous->FindField(f.name) : std::nullopt;
+    f.field_id = kept ? previous->field(*kept).field_id : ++next_id;
     if (f.name.empty()) {
       return Status::Invalid(model.file + ": result column " + std::to_string(i + 1) +
                              " has no name; give it an alias");
@@ -95,7 +106,8 @@ class PipelineRun {
       return status;
     }
     STEDI_RETURN_NOT_OK(status);
-    DeleteReplacedFiles();
+    // The replaced versions' files stay: older snapshots (time travel) still read them until
+    // `stedi expire` drops those snapshots.
     report_.seconds = SecondsSince(start);
     return report_;
   }
@@ -122,6 +134,7 @@ class PipelineRun {
       change.location = LakeLayout::TableFolder(model.source, ZoneName(model.zone), model.table);
       change.mode = TableChange::Mode::kReplace;
       change.expected_version = 0;  // the table must not appear meanwhile
+      const TableEntry* previous = nullptr;
       for (const TableEntry& t : existing) {
         if (!NamesEqual(t.name, model.table)) continue;
         if (t.zone != model.zone) {
@@ -132,13 +145,19 @@ class PipelineRun {
         change.expected_version = t.version;
         // Keep the table where it is: its location is fixed when it is created.
         change.location = t.location;
-        replaced_files_.insert(replaced_files_.end(), t.files.begin(), t.files.end());
+        previous = &t;
       }
-      STEDI_RETURN_NOT_OK(Build(model, &change));
+      int last_column_id = 0;
+      if (previous) {
+        // Ids a dropped column once had are never reused (Iceberg's last-column-id).
+        auto metadata = catalog_.IcebergMetadata(previous->name);
+        if (metadata.ok()) last_column_id = metadata->last_column_id;
+      }
+      STEDI_RETURN_NOT_OK(
+          Build(model, previous ? &previous->schema : nullptr, last_column_id, &change));
       request.tables.push_back(std::move(change));
     }
-    // Everything the commit will reference must be durable before the commit makes it visible.
-    STEDI_RETURN_NOT_OK(fs_.SyncWrites(options_.lake_dir));
+    // Commit makes the data files durable (one barrier with its own metadata) before publishing.
     Status committed = catalog_.Commit(request);
     if (committed.IsConflict()) {
       return committed.WithContext(
@@ -160,14 +179,15 @@ class PipelineRun {
   }
 
   // Runs MODEL's query and writes its rows as new data files of CHANGE's table.
-  Status Build(const Model& model, TableChange* change) {
+  Status Build(const Model& model, const Schema* previous_schema, int last_column_id,
+               TableChange* change) {
     const auto start = std::chrono::steady_clock::now();
     auto prepared = sql::PrepareQuery(model.sql, &resolver_, &context_);
     if (!prepared.ok()) return prepared.status().WithContext(model.file);
     // The query runs on its own thread while this one encodes and writes Parquet.
     prepared->root = sql::MakeBackgroundPrefetch(std::move(prepared->root));
     STEDI_ASSIGN_OR_RETURN(std::shared_ptr<const Schema> schema,
-                           StoredSchema(*prepared->schema, model));
+                           StoredSchema(*prepared->schema, model, previous_schema, last_column_id));
     change->schema = *schema;
 
     std::unique_ptr<parquet::FileWriter> writer;
@@ -177,7 +197,8 @@ class PipelineRun {
       if (!writer) return Status::OK();
       STEDI_ASSIGN_OR_RETURN(parquet::FileSummary summary, writer->Close());
       writer.reset();
-      change->files.push_back(DataFile{path, summary.num_rows, summary.file_bytes});
+      change->files.push_back(DataFile{path, summary.num_rows, summary.file_bytes,
+                                       iceberg::MetricsFromParquet(summary)});
       return Status::OK();
     };
     while (true) {
@@ -225,30 +246,6 @@ class PipelineRun {
     return Status::OK();
   }
 
-  // Deletes the files of the replaced versions that no table references any more. The commit
-  // already succeeded, so a file that cannot be deleted is only wasted space.
-  void DeleteReplacedFiles() {
-    if (replaced_files_.empty()) return;
-    auto tables = catalog_.ListTables();
-    if (!tables.ok()) {  // cannot tell what is still referenced: keep everything
-      report_.warnings.push_back("replaced data files kept: " + tables.status().ToString());
-      return;
-    }
-    std::set<std::string> referenced;
-    for (const TableEntry& t : *tables) {
-      for (const DataFile& f : t.files) referenced.insert(f.path);
-    }
-    for (const DataFile& f : replaced_files_) {
-      if (referenced.count(f.path)) continue;
-      Status deleted = fs_.DeleteFile(layout_.Resolve(f.path));
-      if (deleted.ok()) {
-        ++report_.old_files_deleted;
-      } else {
-        report_.warnings.push_back("replaced data file kept: " + deleted.ToString());
-      }
-    }
-  }
-
   FileSystem& fs_;
   const RunOptions& options_;
   Catalog& catalog_;
@@ -257,7 +254,6 @@ class PipelineRun {
   sql::ExecutionContext context_;
   RunReport report_;
   std::vector<std::string> written_;  // relative to the lake root
-  std::vector<DataFile> replaced_files_;
   uint64_t next_file_ = 0;
   bool committed_ = false;  // once true, the files written are published and must stay
 };

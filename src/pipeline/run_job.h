@@ -37,7 +37,6 @@ struct RunReport {
   std::string policy;
   std::string run_id;
   std::vector<BuiltTable> tables;  ///< In build order.
-  int64_t old_files_deleted = 0;
   /// Problems after the commit that did not undo it (e.g. an old file that could not be
   /// deleted), for the user to see.
   std::vector<std::string> warnings;

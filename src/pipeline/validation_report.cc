@@ -176,7 +176,8 @@ Result<ValidationReport> ValidateLake(FileSystem& fs, const std::string& lake_di
     }
   }
   for (const TableEntry& e : entries) {
-    if (e.zone == Zone::kLanding) continue;  // landing tables beyond the three: quarantine
+    // Landing tables beyond the three (quarantine) and other engines' tables are not the run's.
+    if (e.zone == Zone::kLanding || e.zone == Zone::kExternal) continue;
     if (std::find(shown.begin(), shown.end(), &e) == shown.end()) shown.push_back(&e);
   }
   std::map<std::string, int64_t> rows;

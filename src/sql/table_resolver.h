@@ -40,8 +40,8 @@ class TableResolver {
   virtual Result<std::vector<std::string>> TableNames() = 0;
 };
 
-/// Resolves names against CATALOG's current tables (CATALOG outlives the resolver). Time
-/// travel is NotImplemented until tables are Iceberg tables with snapshots.
+/// Resolves names against CATALOG's tables (CATALOG outlives the resolver): the current
+/// snapshot, or with time travel the snapshot of that id or the one current at that time.
 std::unique_ptr<TableResolver> MakeCatalogResolver(Catalog* catalog);
 
 }  // namespace stedi::sql

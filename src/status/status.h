@@ -58,6 +58,7 @@ class [[nodiscard]] Status {
   bool IsIOError() const { return code() == StatusCode::kIOError; }
   bool IsCorruption() const { return code() == StatusCode::kCorruption; }
   bool IsConflict() const { return code() == StatusCode::kConflict; }
+  bool IsNotImplemented() const { return code() == StatusCode::kNotImplemented; }
 
  private:
   struct State {

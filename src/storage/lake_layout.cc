@@ -5,6 +5,8 @@
 namespace stedi {
 
 std::string LakeLayout::Resolve(std::string_view relative) const {
+  // Files other engines wrote may live outside the lake; the catalog keeps those absolute.
+  if (!relative.empty() && relative.front() == '/') return std::string(relative);
   return JoinPath(root_, relative);
 }
 

@@ -20,7 +20,8 @@ class LakeLayout {
   explicit LakeLayout(std::string root) : root_(std::move(root)) {}
 
   const std::string& root() const { return root_; }
-  /// Returns the absolute path of RELATIVE, a path inside the lake.
+  /// Returns the absolute path of RELATIVE, a path inside the lake (an absolute path is
+  /// returned as it is).
   std::string Resolve(std::string_view relative) const;
   std::string CatalogPath() const;
   /// Returns the folder (relative to the root) holding raw landing files of SOURCE.

@@ -1,4 +1,5 @@
 #include "catalog/catalog.h"
+#include "sql/expression/value_text.h"
 #include "sql/table_resolver.h"
 #include "storage/lake_layout.h"
 
@@ -13,12 +14,19 @@ class CatalogResolver final : public TableResolver {
 
   Result<TableSource> Resolve(std::string_view name,
                               const std::optional<TimeTravel>& time_travel) override {
-    if (time_travel) {
-      return Status::NotImplemented(
-          "time travel (FOR VERSION/TIMESTAMP AS OF) needs Iceberg snapshots, which this lake "
-          "does not have yet");
+    SnapshotSelector at;
+    if (time_travel && time_travel->kind == TimeTravel::Kind::kVersion) {
+      at.snapshot_id = time_travel->version;
+    } else if (time_travel) {
+      std::optional<int64_t> micros = ParseTimestamp(time_travel->timestamp);
+      if (!micros) {
+        return Status::Invalid("FOR TIMESTAMP AS OF: '" + time_travel->timestamp +
+                               "' is not a timestamp (expected YYYY-MM-DD HH:MM:SS[.fff], UTC)");
+      }
+      // Floor to milliseconds, the resolution of Iceberg's snapshot times.
+      at.as_of_ms = *micros >= 0 ? *micros / 1000 : -((-*micros + 999) / 1000);
     }
-    STEDI_ASSIGN_OR_RETURN(TableEntry entry, catalog_->GetTable(name));
+    STEDI_ASSIGN_OR_RETURN(TableEntry entry, catalog_->GetTable(name, at));
     LakeLayout layout(catalog_->lake_dir());
     TableSource source;
     source.name = entry.name;

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/catalog_entries.h"
+#include "formats/iceberg/table_metadata.h"
+#include "status/result.h"
+#include "storage/file_system.h"
+
+namespace stedi {
+
+/// The Iceberg files of one table's new snapshot, written but not yet published: the catalog
+/// publishes them by swapping the table's metadata location (compare-and-swap on the old one).
+struct PreparedSnapshot {
+  std::string table;
+  std::optional<std::string> previous_location;  ///< nullopt: the table is new to Iceberg
+  std::string metadata_location;                 ///< URI of the new metadata file
+  int64_t snapshot_id = 0;
+  std::vector<std::string> written;  ///< local paths, deleted again if the commit fails
+};
+
+/// Where a change starts from: the table's current Iceberg metadata, if any, and for a table
+/// that predates our Iceberg support, the data files the catalog recorded for it.
+struct SnapshotBase {
+  std::optional<std::string> metadata_location;
+  std::vector<DataFile> legacy_files;
+};
+
+/// Writes the manifest, manifest list and metadata file of CHANGE's next snapshot (format v2,
+/// unpartitioned) below the table's folder in the lake at LAKE_ROOT (absolute). An append keeps
+/// the current snapshot's manifests and adds one; a replace starts over. Returns nullopt when
+/// the change changes nothing (an append of no files that keeps the schema). NOW_MS stamps
+/// the snapshot.
+Result<std::optional<PreparedSnapshot>> WriteIcebergSnapshot(FileSystem& fs,
+                                                             const std::string& lake_root,
+                                                             const TableChange& change,
+                                                             const SnapshotBase& base,
+                                                             int64_t now_ms);
+
+/// The snapshot SELECTOR picks in METADATA: the current one (nullptr for a table without
+/// snapshots), the one with the given id, or the one that was current at the given time.
+/// NotFound names TABLE and what was asked.
+Result<const iceberg::Snapshot*> SelectSnapshot(const iceberg::TableMetadata& metadata,
+                                                const SnapshotSelector& selector,
+                                                std::string_view table);
+
+/// Reads the metadata file at LOCATION (a URI).
+Result<iceberg::TableMetadata> ReadTableMetadata(FileSystem& fs, const std::string& location);
+
+/// The data files of SNAPSHOT: every live entry of its manifests.
+Result<std::vector<iceberg::DataFileInfo>> SnapshotDataFiles(FileSystem& fs,
+                                                             const iceberg::Snapshot& snapshot);
+
+}  // namespace stedi
