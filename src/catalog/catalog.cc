@@ -457,6 +457,16 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& lake_dir,
       new Catalog(lake_dir, resolved, std::move(fs), std::move(db), std::move(name)));
 }
 
+Result<std::unique_ptr<Catalog>> Catalog::OpenExisting(const std::string& lake_dir) {
+  auto fs = NewLocalFileSystem();
+  STEDI_ASSIGN_OR_RETURN(bool exists, fs->Exists(LakeLayout(lake_dir).CatalogPath()));
+  if (!exists) {
+    return Status::NotFound(lake_dir +
+                            ": not a lake (no catalog.db); create one with `stedi ingest`");
+  }
+  return Open(lake_dir, std::nullopt);
+}
+
 Result<std::vector<DataFile>> Catalog::ListDataFilesLocked(std::string_view table) {
   STEDI_ASSIGN_OR_RETURN(auto stmt,
                          db_->Prepare("SELECT path, row_count, bytes FROM stedi_data_files "
@@ -707,6 +717,150 @@ Result<iceberg::TableMetadata> Catalog::IcebergMetadata(std::string_view name) {
   return ReadTableMetadata(*fs_, location);
 }
 
+namespace {
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Status Catalog::Rollback(std::string_view name, int64_t snapshot_id) {
+  std::optional<TableRecord> record;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    STEDI_ASSIGN_OR_RETURN(record, FindTableRecordLocked(name));
+  }
+  if (!record) {
+    return Status::NotFound("table '" + std::string(name) + "' not found in database '" +
+                            database_ + "'");
+  }
+  if (!record->stored || !record->metadata_location) {
+    return Status::Invalid("table " + record->name +
+                           (record->stored ? " has no Iceberg snapshots to roll back to"
+                                           : " belongs to another engine; roll it back there"));
+  }
+  STEDI_ASSIGN_OR_RETURN(iceberg::TableMetadata metadata,
+                         ReadTableMetadata(*fs_, *record->metadata_location));
+  if (metadata.current_snapshot_id == snapshot_id) return Status::OK();
+  STEDI_ASSIGN_OR_RETURN(
+      metadata, RollbackMetadata(std::move(metadata), snapshot_id, *record->metadata_location,
+                                 NowMillis(), record->name));
+  // Our own records follow: the rolled-back snapshot's files and schema, version + 1.
+  SnapshotSelector at;
+  at.snapshot_id = snapshot_id;
+  STEDI_ASSIGN_OR_RETURN(TableEntry target, LoadTable(*record, at));
+  TableChange change;
+  change.table = record->name;
+  change.zone = record->stored->zone;
+  change.location = record->stored->location;
+  change.schema = target.schema;
+  change.mode = TableChange::Mode::kReplace;
+  change.files = target.files;
+  change.expected_version = record->stored->version;
+
+  STEDI_ASSIGN_OR_RETURN(WrittenMetadata written,
+                         WriteMetadataFile(*fs_, metadata, record->metadata_location));
+  PreparedSnapshot prepared;
+  prepared.table = record->name;
+  prepared.previous_location = record->metadata_location;
+  prepared.metadata_location = written.location;
+  prepared.written = {written.path};
+  Status published = [&]() -> Status {
+    STEDI_RETURN_NOT_OK(fs_->SyncWrites(lake_root_));
+    std::lock_guard<std::mutex> lock(mutex_);
+    STEDI_ASSIGN_OR_RETURN(auto tx,
+                           SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kWrite));
+    STEDI_RETURN_NOT_OK(ApplyTableChange(*db_, change, NowUtc()));
+    STEDI_RETURN_NOT_OK(SwapMetadataLocation(*db_, database_, prepared));
+    return tx->Commit();
+  }();
+  if (!published.ok()) (void)fs_->DeleteFile(written.path);
+  return published;
+}
+
+Result<Catalog::ExpireReport> Catalog::ExpireSnapshots(int64_t cutoff_ms) {
+  std::vector<TableRecord> records;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    STEDI_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kRead));
+    std::vector<std::string> names;
+    {
+      STEDI_ASSIGN_OR_RETURN(auto stmt,
+                             db_->Prepare("SELECT name FROM stedi_tables ORDER BY name"));
+      while (true) {
+        STEDI_ASSIGN_OR_RETURN(bool row, stmt.Step());
+        if (!row) break;
+        names.push_back(stmt.ColumnText(0));
+      }
+    }
+    for (const std::string& name : names) {
+      STEDI_ASSIGN_OR_RETURN(std::optional<TableRecord> record, FindTableRecordLocked(name));
+      if (record && record->metadata_location) records.push_back(std::move(*record));
+    }
+    STEDI_RETURN_NOT_OK(tx->Commit());
+  }
+  ExpireReport report;
+  const int64_t now_ms = NowMillis();
+  std::vector<PreparedSnapshot> prepared;
+  std::vector<std::string> deletable;
+  auto discard = [&] {
+    for (const PreparedSnapshot& p : prepared) (void)fs_->DeleteFile(p.written.front());
+  };
+  for (const TableRecord& record : records) {
+    auto metadata = ReadTableMetadata(*fs_, *record.metadata_location);
+    Result<std::optional<ExpiryPlan>> plan =
+        metadata.ok() ? PlanExpiry(*fs_, *metadata, *record.metadata_location, cutoff_ms, now_ms)
+                      : Result<std::optional<ExpiryPlan>>(metadata.status());
+    if (!plan.ok()) {
+      discard();
+      return plan.status().WithContext("expire: table " + record.name);
+    }
+    if (!*plan) continue;
+    auto written = WriteMetadataFile(*fs_, (*plan)->metadata, record.metadata_location);
+    if (!written.ok()) {
+      discard();
+      return written.status();
+    }
+    PreparedSnapshot p;
+    p.table = record.name;
+    p.previous_location = record.metadata_location;
+    p.metadata_location = written->location;
+    p.written = {written->path};
+    prepared.push_back(std::move(p));
+    ++report.tables_changed;
+    report.snapshots_expired += static_cast<int64_t>((*plan)->expired.size());
+    deletable.insert(deletable.end(), (*plan)->deletable.begin(), (*plan)->deletable.end());
+  }
+  if (prepared.empty()) return report;
+  Status published = [&]() -> Status {
+    STEDI_RETURN_NOT_OK(fs_->SyncWrites(lake_root_));
+    std::lock_guard<std::mutex> lock(mutex_);
+    STEDI_ASSIGN_OR_RETURN(auto tx,
+                           SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kWrite));
+    for (const PreparedSnapshot& p : prepared) {
+      STEDI_RETURN_NOT_OK(SwapMetadataLocation(*db_, database_, p));
+    }
+    return tx->Commit();
+  }();
+  if (!published.ok()) {
+    discard();
+    return published;
+  }
+  // Only now that no committed metadata reaches them may the files go.
+  for (const std::string& path : deletable) {
+    Status deleted = fs_->DeleteFile(path);
+    if (deleted.ok()) {
+      ++report.files_deleted;
+    } else {
+      report.warnings.push_back(deleted.ToString());
+    }
+  }
+  return report;
+}
+
 Status Catalog::Commit(const CommitRequest& request) {
   STEDI_RETURN_NOT_OK(ValidateRequest(request));
   std::lock_guard<std::mutex> lock(mutex_);
@@ -734,9 +888,7 @@ Status Catalog::Commit(const CommitRequest& request) {
     STEDI_RETURN_NOT_OK(tx->Commit());
   }
   // 2. The Iceberg files of every table's next snapshot, under fresh names.
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  const int64_t now_ms = NowMillis();
   std::vector<std::optional<PreparedSnapshot>> prepared(request.tables.size());
   auto discard = [&] {
     for (const auto& p : prepared) {

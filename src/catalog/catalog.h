@@ -38,6 +38,9 @@ class Catalog {
   /// given DATABASE must match the stored name (case-insensitively), else Invalid names both.
   static Result<std::unique_ptr<Catalog>> Open(const std::string& lake_dir,
                                                const std::optional<std::string>& database);
+  /// Opens the catalog of an existing lake. NotFound ("not a lake") when LAKE_DIR has no
+  /// catalog.db: reading commands must never create a lake because of a typo in --lake.
+  static Result<std::unique_ptr<Catalog>> OpenExisting(const std::string& lake_dir);
   ~Catalog();
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
@@ -71,6 +74,23 @@ class Catalog {
   /// retypes a column, observations of unknown files). An append of no files that keeps the
   /// schema changes nothing (no version bump, no snapshot), so re-ingesting is a no-op.
   Status Commit(const CommitRequest& request);
+
+  /// Makes snapshot SNAPSHOT_ID of table NAME current again (a new metadata file whose
+  /// snapshot log records the move; no data is rewritten). NotFound names the snapshots the
+  /// table has; Conflict if another writer committed meanwhile.
+  Status Rollback(std::string_view name, int64_t snapshot_id);
+
+  struct ExpireReport {
+    int64_t tables_changed = 0;
+    int64_t snapshots_expired = 0;
+    int64_t files_deleted = 0;
+    std::vector<std::string> warnings;  ///< files that could not be deleted
+  };
+  /// Drops, in every table of ours, the snapshots committed before CUTOFF_MS (epoch ms) except
+  /// the current one, and the metadata files logged before it; then deletes the files (data,
+  /// manifests, manifest lists, metadata) that no remaining snapshot reaches. One commit for
+  /// all tables; files are deleted only after it.
+  Result<ExpireReport> ExpireSnapshots(int64_t cutoff_ms);
 
   /// The Iceberg metadata of table NAME as of now (its current metadata file). NotFound when
   /// the table has no Iceberg metadata.

@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdio>
 #include <random>
+#include <set>
 
 #include "formats/iceberg/iceberg_schema.h"
 #include "formats/iceberg/manifest.h"
@@ -54,6 +55,10 @@ int64_t DataRows(const iceberg::ManifestFile& m) {
 
 int64_t DataFiles(const iceberg::ManifestFile& m) {
   return m.content == 0 ? m.added_files_count + m.existing_files_count : 0;
+}
+
+std::string MetadataFolderUri(const iceberg::TableMetadata& m) {
+  return m.location + (m.location.ends_with('/') ? "metadata/" : "/metadata/");
 }
 
 iceberg::ManifestEntry AddedEntry(const DataFile& f, const std::string& lake_root,
@@ -136,6 +141,104 @@ Result<std::vector<iceberg::DataFileInfo>> SnapshotDataFiles(FileSystem& fs,
   return files;
 }
 
+Result<WrittenMetadata> WriteMetadataFile(FileSystem& fs, const iceberg::TableMetadata& metadata,
+                                          const std::optional<std::string>& previous_location,
+                                          const std::string& file_uuid) {
+  STEDI_ASSIGN_OR_RETURN(std::string table_dir, LocalPathFromUri(metadata.location));
+  int version = previous_location ? MetadataVersion(*previous_location) + 1 : 0;
+  char prefix[16];
+  std::snprintf(prefix, sizeof(prefix), "%05d-", std::max(version, 0));
+  std::string name = prefix + (file_uuid.empty() ? RandomUuid() : file_uuid) + ".metadata.json";
+  WrittenMetadata out;
+  out.location = MetadataFolderUri(metadata) + name;
+  out.path = JoinPath(JoinPath(table_dir, "metadata"), name);
+  STEDI_ASSIGN_OR_RETURN(auto file, fs.OpenForWrite(out.path, SyncMode::kDeferred));
+  STEDI_RETURN_NOT_OK(file->Append(iceberg::TableMetadataToJson(metadata)));
+  STEDI_RETURN_NOT_OK(file->Close());
+  return out;
+}
+
+Result<iceberg::TableMetadata> RollbackMetadata(iceberg::TableMetadata metadata,
+                                                int64_t snapshot_id,
+                                                const std::string& current_location, int64_t now_ms,
+                                                std::string_view table) {
+  SnapshotSelector selector;
+  selector.snapshot_id = snapshot_id;
+  STEDI_RETURN_NOT_OK(SelectSnapshot(metadata, selector, table).status());
+  metadata.metadata_log.push_back({metadata.last_updated_ms, current_location});
+  metadata.current_snapshot_id = snapshot_id;
+  metadata.last_updated_ms = now_ms;
+  metadata.snapshot_log.push_back({now_ms, snapshot_id});
+  return metadata;
+}
+
+namespace {
+
+// Every file SNAPSHOT reaches: its manifest list, manifests and data files (local paths).
+Status AddSnapshotFiles(FileSystem& fs, const iceberg::Snapshot& snapshot,
+                        std::set<std::string>* out) {
+  STEDI_ASSIGN_OR_RETURN(std::string list_path, LocalPathFromUri(snapshot.manifest_list));
+  out->insert(list_path);
+  STEDI_ASSIGN_OR_RETURN(auto manifests, iceberg::ReadManifestList(fs, list_path));
+  for (const iceberg::ManifestFile& m : manifests) {
+    STEDI_ASSIGN_OR_RETURN(std::string path, LocalPathFromUri(m.manifest_path));
+    out->insert(path);
+    STEDI_ASSIGN_OR_RETURN(auto entries, iceberg::ReadManifest(fs, path, m));
+    for (const iceberg::ManifestEntry& e : entries) {
+      STEDI_ASSIGN_OR_RETURN(std::string data, LocalPathFromUri(e.file.file_path));
+      out->insert(data);
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::optional<ExpiryPlan>> PlanExpiry(FileSystem& fs, const iceberg::TableMetadata& metadata,
+                                             const std::string& current_location, int64_t cutoff_ms,
+                                             int64_t now_ms) {
+  ExpiryPlan plan;
+  plan.metadata = metadata;
+  iceberg::TableMetadata& m = plan.metadata;
+  std::set<std::string> retained, candidates;
+  m.snapshots.clear();
+  for (const iceberg::Snapshot& s : metadata.snapshots) {
+    const bool current = metadata.current_snapshot_id == s.snapshot_id;
+    if (!current && s.timestamp_ms < cutoff_ms) {
+      plan.expired.push_back(s.snapshot_id);
+      STEDI_RETURN_NOT_OK(AddSnapshotFiles(fs, s, &candidates));
+    } else {
+      m.snapshots.push_back(s);
+      STEDI_RETURN_NOT_OK(AddSnapshotFiles(fs, s, &retained));
+    }
+  }
+  std::vector<iceberg::MetadataLogEntry> kept_log;
+  for (const iceberg::MetadataLogEntry& e : metadata.metadata_log) {
+    if (e.timestamp_ms < cutoff_ms && e.metadata_file != current_location) {
+      STEDI_ASSIGN_OR_RETURN(std::string path, LocalPathFromUri(e.metadata_file));
+      candidates.insert(path);
+    } else {
+      kept_log.push_back(e);
+    }
+  }
+  if (plan.expired.empty() && kept_log.size() == metadata.metadata_log.size()) {
+    return std::optional<ExpiryPlan>();
+  }
+  std::erase_if(m.snapshot_log, [&](const iceberg::SnapshotLogEntry& e) {
+    return std::find(plan.expired.begin(), plan.expired.end(), e.snapshot_id) != plan.expired.end();
+  });
+  m.metadata_log = std::move(kept_log);
+  m.last_updated_ms = now_ms;
+  // The metadata file this expiry replaces is not logged: it names the expired snapshots, so
+  // it goes too, and a second expiry finds nothing left to do.
+  STEDI_ASSIGN_OR_RETURN(std::string current_path, LocalPathFromUri(current_location));
+  candidates.insert(current_path);
+  for (const std::string& path : candidates) {
+    if (!retained.count(path)) plan.deletable.push_back(path);
+  }
+  return std::optional<ExpiryPlan>(std::move(plan));
+}
+
 Result<std::optional<PreparedSnapshot>> WriteIcebergSnapshot(FileSystem& fs,
                                                              const std::string& lake_root,
                                                              const TableChange& change,
@@ -170,8 +273,7 @@ Result<std::optional<PreparedSnapshot>> WriteIcebergSnapshot(FileSystem& fs,
 
   STEDI_ASSIGN_OR_RETURN(std::string table_dir, LocalPathFromUri(m.location));
   const std::string metadata_dir = JoinPath(table_dir, "metadata");
-  const std::string metadata_uri =
-      m.location + (m.location.ends_with('/') ? "metadata/" : "/metadata/");
+  const std::string metadata_uri = MetadataFolderUri(m);
   PreparedSnapshot prepared;
   prepared.table = change.table;
   prepared.previous_location = base.metadata_location;
@@ -248,15 +350,10 @@ Result<std::optional<PreparedSnapshot>> WriteIcebergSnapshot(FileSystem& fs,
   m.last_updated_ms = now_ms;
   m.snapshot_log.push_back({now_ms, prepared.snapshot_id});
 
-  int version = base.metadata_location ? MetadataVersion(*base.metadata_location) + 1 : 0;
-  char prefix[16];
-  std::snprintf(prefix, sizeof(prefix), "%05d-", std::max(version, 0));
-  std::string metadata_name = prefix + commit_uuid + ".metadata.json";
-  prepared.metadata_location = metadata_uri + metadata_name;
-  prepared.written.push_back(JoinPath(metadata_dir, metadata_name));
-  STEDI_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(prepared.written.back(), SyncMode::kDeferred));
-  STEDI_RETURN_NOT_OK(out->Append(iceberg::TableMetadataToJson(m)));
-  STEDI_RETURN_NOT_OK(out->Close());
+  STEDI_ASSIGN_OR_RETURN(WrittenMetadata written,
+                         WriteMetadataFile(fs, m, base.metadata_location, commit_uuid));
+  prepared.metadata_location = written.location;
+  prepared.written.push_back(written.path);
   return std::optional<PreparedSnapshot>(std::move(prepared));
 }
 

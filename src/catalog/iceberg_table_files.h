@@ -48,6 +48,39 @@ Result<const iceberg::Snapshot*> SelectSnapshot(const iceberg::TableMetadata& me
                                                 const SnapshotSelector& selector,
                                                 std::string_view table);
 
+/// A metadata file written for a commit.
+struct WrittenMetadata {
+  std::string location;  ///< URI, what iceberg_tables will point at
+  std::string path;      ///< local path
+};
+
+/// Writes METADATA as the table's next metadata file, numbered after PREVIOUS_LOCATION
+/// ("00004-<uuid>.metadata.json"). FILE_UUID names it (a fresh one when empty).
+Result<WrittenMetadata> WriteMetadataFile(FileSystem& fs, const iceberg::TableMetadata& metadata,
+                                          const std::optional<std::string>& previous_location,
+                                          const std::string& file_uuid = "");
+
+/// METADATA (read from CURRENT_LOCATION) with snapshot SNAPSHOT_ID made current again at
+/// NOW_MS. NotFound names TABLE and the snapshots it has.
+Result<iceberg::TableMetadata> RollbackMetadata(iceberg::TableMetadata metadata,
+                                                int64_t snapshot_id,
+                                                const std::string& current_location, int64_t now_ms,
+                                                std::string_view table);
+
+/// What expiring a table's old snapshots does: the metadata without them, and the files
+/// (local paths) only they reached, to delete once the new metadata is committed.
+struct ExpiryPlan {
+  iceberg::TableMetadata metadata;
+  std::vector<int64_t> expired;
+  std::vector<std::string> deletable;
+};
+
+/// Plans dropping every snapshot older than CUTOFF_MS except the current one, and the
+/// metadata files logged before it. nullopt when there is nothing to drop.
+Result<std::optional<ExpiryPlan>> PlanExpiry(FileSystem& fs, const iceberg::TableMetadata& metadata,
+                                             const std::string& current_location, int64_t cutoff_ms,
+                                             int64_t now_ms);
+
 /// Reads the metadata file at LOCATION (a URI).
 Result<iceberg::TableMetadata> ReadTableMetadata(FileSystem& fs, const std::string& location);
 

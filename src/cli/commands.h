@@ -3,8 +3,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
-#include "status/status.h"
+#include "status/result.h"
 
 namespace stedi {
 
@@ -60,5 +61,28 @@ struct RunArgs {
   size_t threads = 0;
 };
 int RunRunCommand(const RunArgs& args);
+
+struct HistoryArgs {
+  std::string lake;
+  std::string table;
+  std::string format = "table";
+};
+int RunHistoryCommand(const HistoryArgs& args);
+
+struct RollbackArgs {
+  std::string lake;
+  std::string table;
+  int64_t snapshot_id = 0;
+};
+int RunRollbackCommand(const RollbackArgs& args);
+
+struct ExpireArgs {
+  std::string lake;
+  std::string older_than;  ///< e.g. "7d", "12h", "0s"
+};
+int RunExpireCommand(const ExpireArgs& args);
+
+/// Parses "<n>s|m|h|d|w" into milliseconds; Invalid names the text.
+Result<int64_t> ParseDurationMillis(std::string_view text);
 
 }  // namespace stedi

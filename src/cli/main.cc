@@ -79,6 +79,27 @@ int main(int argc, char** argv) {
   sql->add_option("--threads", sql_args.threads, "Worker threads (default: one per core)");
   auto* query_opt = sql->add_option("QUERY", query, "The query (none: shell or stdin)");
 
+  stedi::HistoryArgs hist;
+  auto* history = app.add_subcommand("history", "List a table's snapshots, oldest first");
+  history->add_option("--lake", hist.lake, "Lake folder")->required();
+  history->add_option("--format", hist.format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  history->add_option("TABLE", hist.table, "Table name")->required();
+
+  stedi::RollbackArgs roll;
+  auto* rollback =
+      app.add_subcommand("rollback", "Make an older snapshot of a table its current one again");
+  rollback->add_option("--lake", roll.lake, "Lake folder")->required();
+  rollback->add_option("TABLE", roll.table, "Table name")->required();
+  rollback->add_option("SNAPSHOT", roll.snapshot_id, "Snapshot id (see `stedi history`)")
+      ->required();
+
+  stedi::ExpireArgs exp;
+  auto* expire = app.add_subcommand(
+      "expire", "Drop snapshots older than a duration and delete the files only they used");
+  expire->add_option("--lake", exp.lake, "Lake folder")->required();
+  expire->add_option("--older-than", exp.older_than, "Age, e.g. 7d, 12h, 30m, 0s")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -98,6 +119,9 @@ int main(int argc, char** argv) {
     if (models_opt->count() > 0) run_args.models = models_dir;
     return stedi::RunRunCommand(run_args);
   }
+  if (history->parsed()) return stedi::RunHistoryCommand(hist);
+  if (rollback->parsed()) return stedi::RunRollbackCommand(roll);
+  if (expire->parsed()) return stedi::RunExpireCommand(exp);
   if (sql->parsed()) {
     if (query_opt->count() > 0) sql_args.query = query;
     return stedi::RunSqlCommand(sql_args);

@@ -13,13 +13,7 @@ Result<std::unique_ptr<SqlSession>> SqlSession::Open(const std::string& lake_dir
   std::unique_ptr<SqlSession> session(new SqlSession());
   session->fs_ = NewLocalFileSystem();
   LakeLayout layout(lake_dir);
-  // A query must never create a lake as a side effect of a typo in --lake.
-  STEDI_ASSIGN_OR_RETURN(bool exists, session->fs_->Exists(layout.CatalogPath()));
-  if (!exists) {
-    return Status::NotFound(lake_dir +
-                            ": not a lake (no catalog.db); create one with `stedi ingest`");
-  }
-  STEDI_ASSIGN_OR_RETURN(session->catalog_, Catalog::Open(lake_dir, std::nullopt));
+  STEDI_ASSIGN_OR_RETURN(session->catalog_, Catalog::OpenExisting(lake_dir));
   session->resolver_ = sql::MakeCatalogResolver(session->catalog_.get());
   session->context_.fs = session->fs_.get();
   session->context_.temp_dir = layout.TempFolder();

@@ -9,16 +9,6 @@
 namespace stedi {
 namespace {
 
-// Opens the catalog of an existing lake; a missing lake is the user's mistake, not a new lake.
-Result<std::unique_ptr<Catalog>> OpenExistingLake(const std::string& lake) {
-  auto fs = NewLocalFileSystem();
-  STEDI_ASSIGN_OR_RETURN(bool exists, fs->Exists(JoinPath(lake, "catalog.db")));
-  if (!exists) {
-    return Status::NotFound(lake + ": not a lake (no catalog.db); create one with `stedi ingest`");
-  }
-  return Catalog::Open(lake, std::nullopt);
-}
-
 // Returns the landing source whose table is TABLE, if any.
 const LandingSource* SourceOfTable(std::string_view table) {
   for (const LandingSource& s : LandingSources()) {
@@ -32,7 +22,7 @@ const LandingSource* SourceOfTable(std::string_view table) {
 int RunTablesCommand(const TablesArgs& args) {
   auto format = ParseOutputFormat(args.format);
   if (!format.ok()) return ReportFailure(format.status());
-  auto catalog = OpenExistingLake(args.lake);
+  auto catalog = Catalog::OpenExisting(args.lake);
   if (!catalog.ok()) return ReportFailure(catalog.status());
   auto tables = (*catalog)->ListTables();
   if (!tables.ok()) return ReportFailure(tables.status());
@@ -49,7 +39,7 @@ int RunTablesCommand(const TablesArgs& args) {
 int RunDescribeCommand(const DescribeArgs& args) {
   auto format = ParseOutputFormat(args.format);
   if (!format.ok()) return ReportFailure(format.status());
-  auto catalog = OpenExistingLake(args.lake);
+  auto catalog = Catalog::OpenExisting(args.lake);
   if (!catalog.ok()) return ReportFailure(catalog.status());
   auto table = (*catalog)->GetTable(args.table);
   if (!table.ok()) return ReportFailure(table.status());

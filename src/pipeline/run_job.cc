@@ -261,12 +261,7 @@ class PipelineRun {
 }  // namespace
 
 Result<RunReport> RunPipeline(FileSystem& fs, const RunOptions& options) {
-  STEDI_ASSIGN_OR_RETURN(bool exists, fs.Exists(LakeLayout(options.lake_dir).CatalogPath()));
-  if (!exists) {
-    return Status::NotFound(options.lake_dir +
-                            ": not a lake (no catalog.db); create one with `stedi ingest`");
-  }
-  STEDI_ASSIGN_OR_RETURN(auto catalog, Catalog::Open(options.lake_dir, std::nullopt));
+  STEDI_ASSIGN_OR_RETURN(auto catalog, Catalog::OpenExisting(options.lake_dir));
   PipelineRun run(fs, options, *catalog);
   return run.Run();
 }

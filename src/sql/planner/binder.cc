@@ -211,12 +211,15 @@ Result<Relation> Binder::BindBaseTable(const TableRef& ref) {
   }
   Result<TableSource> source = tables_->Resolve(name, ref.time_travel);
   if (!source.ok()) {
-    if (source.status().IsNotFound()) {
+    if (source.status().IsNotFound() && !ref.time_travel) {
       return Status::NotFound("table \"" + name + "\" does not exist in database \"" +
                               tables_->database() + "\" (at " +
                               DescribePosition(sql_, ref.location) + ")");
     }
-    return source.status();
+    // With time travel the table may exist but not the snapshot: keep the resolver's words.
+    int location = ref.time_travel && ref.time_travel->location >= 0 ? ref.time_travel->location
+                                                                     : ref.location;
+    return source.status().WithContext(DescribePosition(sql_, location));
   }
   std::unique_ptr<std::vector<bool>>& usage = usage_[&ref];
   const std::vector<bool>* keep = prune_ && usage ? usage.get() : nullptr;
