@@ -39,6 +39,15 @@ BatchBuilder::BatchBuilder(std::shared_ptr<const Schema> schema) : schema_(std::
   for (const Field& f : schema_->fields()) builders_.emplace_back(f.type);
 }
 
+void BatchBuilder::AddColumn(const Field& field) {
+  const size_t rows = num_rows();
+  std::vector<Field> fields = schema_->fields();
+  fields.push_back(field);
+  schema_ = std::make_shared<const Schema>(std::move(fields));
+  ColumnBuilder& added = builders_.emplace_back(field.type);
+  for (size_t r = 0; r < rows; ++r) added.AppendNull();
+}
+
 Batch BatchBuilder::Finish() {
   std::vector<Column> columns;
   columns.reserve(builders_.size());

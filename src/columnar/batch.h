@@ -48,6 +48,9 @@ class BatchBuilder {
   ColumnBuilder& column(size_t i) { return builders_[i]; }
   size_t num_rows() const { return builders_.empty() ? 0 : builders_[0].size(); }
 
+  /// Adds FIELD as the last column; the rows appended so far hold null there.
+  void AddColumn(const Field& field);
+
   /// Returns the rows appended so far as a Batch and starts a new one.
   Batch Finish();
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <random>
 
 #include "catalog/catalog.h"
@@ -114,9 +116,65 @@ Result<std::string> CopyAndHash(FileSystem& fs, const RandomAccessFile& src, con
 // Parquet file, so small landing files do not become small data files.
 struct DataFileSink {
   std::unique_ptr<parquet::FileWriter> writer;
-  std::string path;  // relative to the lake root
+  std::shared_ptr<const Schema> schema;  // of the open writer
+  std::string path;                      // relative to the lake root
   int64_t rows = 0;
   std::vector<DataFile> closed;
+};
+
+// The schema of one landing table while an ingest runs: workers that meet a new key at the
+// same time must agree on its column (one id, one type), so additions go through here.
+class TableSchema {
+ public:
+  void Reset(std::shared_ptr<const Schema> schema, int last_column_id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    schema_ = std::move(schema);
+    last_id_ = last_column_id;
+    for (const Field& f : schema_->fields()) last_id_ = std::max(last_id_, f.field_id);
+  }
+
+  std::shared_ptr<const Schema> Current() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return schema_;
+  }
+
+  // The column for KEY: the one another file already added, or a new one typed after KIND
+  // (numbers as bigint or double, nested values kept as their JSON text). Ids are never
+  // reused, as Iceberg requires.
+  std::optional<Field> AddField(std::string_view key, json::JsonKind kind) {
+    if (key.empty()) return std::nullopt;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (std::optional<size_t> at = schema_->FindField(key)) return schema_->field(*at);
+    Field field{Lower(key), TypeId::kString, true, ++last_id_};
+    switch (kind) {
+      case json::JsonKind::kInteger:
+        field.type = TypeId::kInt64;
+        break;
+      case json::JsonKind::kFloat:
+        field.type = TypeId::kFloat64;
+        break;
+      case json::JsonKind::kBoolean:
+        field.type = TypeId::kBoolean;
+        break;
+      default:
+        field.type = TypeId::kString;
+    }
+    std::vector<Field> fields = schema_->fields();
+    fields.push_back(field);
+    schema_ = std::make_shared<const Schema>(std::move(fields));
+    return field;
+  }
+
+ private:
+  static std::string Lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  }
+
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Schema> schema_;
+  int last_id_ = 0;
 };
 
 class IngestRun {
@@ -131,6 +189,7 @@ class IngestRun {
   Result<IngestReport> Run() {
     STEDI_ASSIGN_OR_RETURN(std::vector<FileTask> tasks, DiscoverFiles(fs_, options_.source_dir));
     const auto& sources = LandingSources();
+    STEDI_RETURN_NOT_OK(LoadTableSchemas());
     // Read the catalog once up front: workers never touch it.
     for (const LandingSource& source : sources) {
       STEDI_ASSIGN_OR_RETURN(auto known, catalog_.ListSourceFiles(source.name));
@@ -190,7 +249,12 @@ class IngestRun {
     // A chunk no larger than the file: the reader's buffer is sized per file.
     reader_options.chunk_bytes =
         std::clamp<uint64_t>(size + 1, 64 << 10, reader_options.chunk_bytes);
-    json::LandingJsonReader reader(source.schema, reader_options);
+    // Schema evolution: a key no column matches becomes a new column of the table.
+    TableSchema& table_schema = schemas_[task.source_index];
+    reader_options.new_field = [&table_schema](std::string_view key, json::JsonKind kind) {
+      return table_schema.AddField(key, kind);
+    };
+    json::LandingJsonReader reader(table_schema.Current(), reader_options);
     auto on_batch = [&](const Batch& batch) -> Status { return AppendRows(source, sink, batch); };
     auto on_fragment = [&](json::QuarantinedFragment fragment) -> Status {
       out->fragments.push_back(std::move(fragment));
@@ -216,13 +280,17 @@ class IngestRun {
 
   Status AppendRows(const LandingSource& source, DataFileSink& sink, const Batch& batch) {
     if (batch.num_rows() == 0) return Status::OK();
+    // A batch with columns added since the writer opened starts a new data file: each file has
+    // one schema, and readers match columns by field id, reading nulls where a file has none.
+    if (sink.writer && !(*sink.schema == *batch.schema())) STEDI_RETURN_NOT_OK(CloseSink(sink));
     if (!sink.writer) {
       std::string table_folder = LakeLayout::TableFolder(source.name, "landing", source.table);
       sink.path = JoinPath(table_folder, "data/" + run_id_ + "-" +
                                              std::to_string(next_file_.fetch_add(1)) + ".parquet");
       STEDI_ASSIGN_OR_RETURN(auto out,
                              fs_.OpenForWrite(layout_.Resolve(sink.path), SyncMode::kDeferred));
-      STEDI_ASSIGN_OR_RETURN(sink.writer, parquet::FileWriter::Open(std::move(out), source.schema,
+      sink.schema = batch.schema();
+      STEDI_ASSIGN_OR_RETURN(sink.writer, parquet::FileWriter::Open(std::move(out), sink.schema,
                                                                     parquet::WriterOptions{}));
       sink.rows = 0;
     }
@@ -283,7 +351,7 @@ class IngestRun {
       change.table = std::string(source.table);
       change.zone = Zone::kLanding;
       change.location = LakeLayout::TableFolder(source.name, "landing", source.table);
-      change.schema = *source.schema;
+      change.schema = *schemas_[request.tables.size()].Current();
       change.mode = TableChange::Mode::kAppend;
       request.tables.push_back(std::move(change));
     }
@@ -339,6 +407,27 @@ class IngestRun {
     return report;
   }
 
+  // Each source's table schema starts as the catalog has it (or the built-in landing schema for
+  // a new table) and only grows during the ingest.
+  Status LoadTableSchemas() {
+    const auto& sources = LandingSources();
+    schemas_ = std::vector<TableSchema>(sources.size());
+    for (size_t s = 0; s < sources.size(); ++s) {
+      std::shared_ptr<const Schema> schema = sources[s].schema;
+      int last_column_id = 0;
+      auto table = catalog_.GetTable(sources[s].table);
+      if (table.ok()) {
+        schema = std::make_shared<const Schema>(table->schema);
+        auto metadata = catalog_.IcebergMetadata(sources[s].table);
+        if (metadata.ok()) last_column_id = metadata->last_column_id;
+      } else if (!table.status().IsNotFound()) {
+        return table.status();
+      }
+      schemas_[s].Reset(std::move(schema), last_column_id);
+    }
+    return Status::OK();
+  }
+
   FileSystem& fs_;
   const IngestOptions& options_;
   Catalog& catalog_;
@@ -346,6 +435,7 @@ class IngestRun {
   std::string run_id_;
   std::map<std::pair<std::string, std::string>, std::string> known_;  // (source, name) → sha
   std::vector<std::vector<DataFileSink>> sinks_;                      // [worker][source]
+  std::vector<TableSchema> schemas_;                                  // [source]
   std::atomic<uint64_t> next_file_{0};
 };
 

@@ -21,11 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+# Shared with the PyIceberg and DuckDB tests, so all three readers are held to the same rules.
 from test_iceberg_interop import (BUILT_BY_RUN, CATALOG, TABLES, arrow_rows, assert_same_rows,
-                                  needs_table, stedi_csv, stedi_rows)
+                                  needs_table, registered_metadata, stedi_csv, stedi_rows)
 
 pa = pytest.importorskip("pyarrow")
+
+ROOT = Path(__file__).resolve().parents[2]
 
 MAVEN = "https://repo1.maven.org/maven2"
 # (Maven path, SHA-1 from Maven Central's .sha1 file next to the jar).
@@ -84,7 +86,11 @@ def spark(spark_jars, tmp_path_factory):
         sql.SparkSession.builder.master("local[2]").appName("stedi-spark-interop")
         .config("spark.jars", ",".join(str(j) for j in spark_jars))
         .config("spark.driver.memory", "1g")
+        # Loopback only: no dependence on how the machine's host name resolves.
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.default.parallelism", "2")
         .config("spark.sql.session.timeZone", "UTC")
@@ -108,8 +114,138 @@ def lake_session(spark, lake):
         ".uri": f"jdbc:sqlite:{lake}/catalog.db",
         ".warehouse": f"file://{lake}",
         ".jdbc.schema-version": "V1",
+        # stedi must have made the catalog tables; Spark never adds them.
+        ".jdbc.init-catalog-tables": "false",
         # Each read sees the catalog as it is now, also after stedi or another session wrote.
         ".cache-enabled": "false",
     }.items():
         session.conf.set(prefix + key, value)
     return session
+
+
+@pytest.fixture(scope="module")
+def lake_spark(spark, sql_lake):
+    """A session whose `stedi` catalog is the shared lake, which the tests here only read."""
+    return lake_session(spark, sql_lake.path)
+
+
+def spark_rows(session, database, table):
+    """Lower-case column names, Arrow types and normalised rows of Spark's read of TABLE."""
+    return arrow_rows(session.table(f"{CATALOG}.{database}.{table}").toArrow())
+
+
+def stedi_count(stedi_bin, lake, table):
+    header, records = stedi_csv(stedi_bin, lake, f"SELECT count(*) FROM {table}")
+    assert len(header) == 1 and len(records) == 1 and len(records[0]) == 1, \
+        f"stedi sql count(*) of {table} printed {header} {records}"
+    return int(records[0][0])
+
+
+def copy_lake(sql_lake, tmp_path):
+    lake = tmp_path / "lake"
+    shutil.copytree(sql_lake.path, lake)
+    return lake
+
+
+def catalog_row(lake, database, table):
+    """TABLE's metadata_location in LAKE/catalog.db, or None; read-only."""
+    con = sqlite3.connect(f"{(Path(lake) / 'catalog.db').as_uri()}?mode=ro", uri=True)
+    try:
+        row = con.execute(
+            "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? "
+            "AND table_namespace = ? AND table_name = ?", (CATALOG, database, table)).fetchone()
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def files_under(path):
+    return sorted(str(p.relative_to(path)) for p in Path(path).rglob("*") if p.is_file())
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests.
+
+
+def test_spark_lists_every_table(lake_spark, sql_lake):
+    listed = {r.tableName for r in
+              lake_spark.sql(f"SHOW TABLES IN {CATALOG}.{sql_lake.database}").collect()}
+    expected = set(TABLES) if not sql_lake.run_failure else set(TABLES) - set(BUILT_BY_RUN)
+    assert expected <= listed, \
+        f"Spark lists {sorted(listed)}; missing {sorted(expected - listed)}"
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_spark_reads_stedi_table(stedi_bin, sql_lake, lake_spark, table):
+    needs_table(sql_lake, table)
+    names, arrow_types, rows = spark_rows(lake_spark, sql_lake.database, table)
+    header, expected = stedi_rows(stedi_bin, sql_lake.path, table, arrow_types)
+    assert names == header, f"{table}: Spark columns {names}, stedi sql columns {header}"
+    assert_same_rows(expected, rows, table, "stedi sql", "Spark")
+
+
+# Two INSERTs (two snapshots, each with its own data files) covering every type the table has,
+# with NULLs in each column, a pre-1970 instant below the millisecond and duplicate rows.
+SPARK_MADE_INSERTS = [
+    """VALUES (1, 'alpha', 0.1D + 0.2D, TIMESTAMP '2022-06-18 14:59:35.075', true),
+              (2, NULL, NULL, NULL, false),
+              (NULL, 'with, comma', -0.0D, TIMESTAMP '1969-12-31 23:59:59.9995', NULL),
+              (-9007199254740993, 'quote "q"', 1e300D,
+               TIMESTAMP '2000-02-29 00:00:00.001', true)""",
+    """VALUES (3, 'ünïcode ✓', 2.5D, CAST(NULL AS TIMESTAMP), CAST(NULL AS BOOLEAN)),
+              (3, 'ünïcode ✓', 2.5D, NULL, NULL),
+              (NULL, NULL, NULL, NULL, false)""",
+]
+
+
+def test_stedi_reads_spark_table(stedi_bin, sql_lake, spark, tmp_path):
+    lake = copy_lake(sql_lake, tmp_path)
+    session = lake_session(spark, lake)
+    name = f"{CATALOG}.{sql_lake.database}.spark_made"
+    session.sql(f"CREATE TABLE {name} (id bigint, name string, score double, ts timestamp, "
+                "ok boolean) USING iceberg")
+    for values in SPARK_MADE_INSERTS:
+        session.sql(f"INSERT INTO {name} {values}")
+    location = catalog_row(lake, sql_lake.database, "spark_made")
+    assert location, "Spark's CREATE TABLE added no row to the copy's iceberg_tables"
+
+    names, arrow_types, expected = spark_rows(session, sql_lake.database, "spark_made")
+    assert names == ["id", "name", "score", "ts", "ok"], f"Spark reads columns {names}"
+    assert len(expected) == 7, f"Spark reads {len(expected)} rows of spark_made, inserted 7"
+    header, rows = stedi_rows(stedi_bin, lake, "spark_made", arrow_types)
+    assert header == names, f"stedi sql columns {header}, Spark wrote {names}"
+    assert_same_rows(expected, rows, "spark_made", "Spark", "stedi sql")
+
+
+def test_stedi_sees_spark_append(stedi_bin, sql_lake, spark, tmp_path):
+    table = "customer_landing"
+    lake = copy_lake(sql_lake, tmp_path)
+    # The copied catalog names the original's metadata file, whose table location is in the
+    # original lake; point Iceberg's writes at the copy so the shared lake stays untouched.
+    original_location, original_metadata = registered_metadata(sql_lake.path, sql_lake.database,
+                                                               table)
+    original_dir = original_metadata.parent.parent
+    copy_dir = lake / original_dir.relative_to(sql_lake.path)
+    original_files = files_under(original_dir)
+    session = lake_session(spark, lake)
+    name = f"{CATALOG}.{sql_lake.database}.{table}"
+    session.sql(f"ALTER TABLE {name} SET TBLPROPERTIES ("
+                f"'write.data.path' = 'file://{copy_dir}/data', "
+                f"'write.metadata.path' = 'file://{copy_dir}/metadata')")
+
+    before = stedi_count(stedi_bin, lake, table)
+    session.sql(f"INSERT INTO {name} SELECT * FROM {name} LIMIT 5")
+    after = stedi_count(stedi_bin, lake, table)
+    assert after == before + 5, \
+        f"stedi sql counts {after} rows in {table} after Spark appended 5 to {before}"
+
+    names, arrow_types, expected = spark_rows(session, sql_lake.database, table)
+    assert len(expected) == after, f"Spark reads {len(expected)} rows, stedi counts {after}"
+    header, rows = stedi_rows(stedi_bin, lake, table, arrow_types)
+    assert header == names, f"stedi sql columns {header}, Spark columns {names}"
+    assert_same_rows(expected, rows, table, "Spark", "stedi sql")
+
+    assert catalog_row(sql_lake.path, sql_lake.database, table) == original_location, \
+        "Spark's append to the copy moved the shared lake's catalog pointer"
+    assert files_under(original_dir) == original_files, \
+        f"Spark's append to the copy wrote into the shared lake's {original_dir}"

@@ -171,10 +171,13 @@ bool IsFloatToken(std::string_view token) {
 
 }  // namespace
 
+// FindColumn's answer for a key that matches no target column.
+constexpr size_t kNoColumn = SIZE_MAX;
+
 class LandingJsonReader::Impl {
  public:
   Impl(std::shared_ptr<const Schema> target, ReaderOptions options)
-      : schema_(std::move(target)), options_(options) {
+      : schema_(std::move(target)), options_(std::move(options)) {
     if (options_.batch_rows == 0) options_.batch_rows = 1;
     if (options_.chunk_bytes == 0) options_.chunk_bytes = 1;
     if (options_.max_object_bytes == 0) options_.max_object_bytes = 1;
@@ -208,6 +211,8 @@ class LandingJsonReader::Impl {
   error_code ValidateNested(od::value& value, int depth);
   void CommitRow();
   size_t FindColumn(std::string_view key, size_t position);
+  // Asks options_.new_field whether KEY (unknown) becomes a column; returns it or kNoColumn.
+  size_t MaybeAddColumn(std::string_view key, od::value& value);
   void CountKey(std::string_view key, uint32_t kind, size_t position);
   bool SameKeysAsRun() const;
   void FlushKeyRun();
@@ -261,6 +266,8 @@ class LandingJsonReader::Impl {
     bool valid = false;
   };
   std::vector<ColumnHint> column_hint_;
+  // Unknown keys new_field declined (lower-case): not asked again in this read.
+  std::vector<std::string> declined_keys_;
   std::vector<size_t> sighting_hint_;
   // Rows usually repeat one key sequence. The keys (spelling and kind) of the last row counted
   // in stats_->fields, with their indexes there, and how many rows since had exactly the same
@@ -281,7 +288,7 @@ class LandingJsonReader::Impl {
 };
 
 LandingJsonReader::LandingJsonReader(std::shared_ptr<const Schema> target, ReaderOptions options)
-    : impl_(std::make_unique<Impl>(std::move(target), options)) {}
+    : impl_(std::make_unique<Impl>(std::move(target), std::move(options))) {}
 LandingJsonReader::~LandingJsonReader() = default;
 
 Status LandingJsonReader::ReadFile(const RandomAccessFile& file, const BatchCallback& on_batch,
@@ -768,15 +775,74 @@ size_t LandingJsonReader::Impl::FindColumn(std::string_view key, size_t position
   } else {
     column_hint_.resize(position + 1);
   }
-  size_t found = n;
-  for (size_t c = 0; c < n && found == n; ++c) {
+  size_t found = kNoColumn;
+  for (size_t c = 0; c < n && found == kNoColumn; ++c) {
     if (names_[c] == key) found = c;
   }
-  for (size_t c = 0; c < n && found == n; ++c) {
+  for (size_t c = 0; c < n && found == kNoColumn; ++c) {
     if (NamesEqual(names_[c], key)) found = c;
   }
   column_hint_[position] = ColumnHint{std::string(key), found, true};
   return found;
+}
+
+size_t LandingJsonReader::Impl::MaybeAddColumn(std::string_view key, od::value& value) {
+  // The kind decides the new column's type; peeking does not consume the value.
+  od::json_type type;
+  if (value.type().get(type)) return kNoColumn;
+  JsonKind kind = JsonKind::kNull;
+  switch (type) {
+    case od::json_type::null:
+      return kNoColumn;  // no type to give it yet: a later non-null value will
+    case od::json_type::string:
+      kind = JsonKind::kString;
+      break;
+    case od::json_type::boolean:
+      kind = JsonKind::kBoolean;
+      break;
+    case od::json_type::object:
+      kind = JsonKind::kObject;
+      break;
+    case od::json_type::array:
+      kind = JsonKind::kArray;
+      break;
+    case od::json_type::number: {
+      od::number_type number;
+      if (value.get_number_type().get(number)) return kNoColumn;
+      kind =
+          number == od::number_type::floating_point_number ? JsonKind::kFloat : JsonKind::kInteger;
+      break;
+    }
+  }
+  for (const std::string& declined : declined_keys_) {
+    if (NamesEqual(declined, key)) return kNoColumn;
+  }
+  std::optional<Field> field = options_.new_field(key, kind);
+  if (!field) {
+    declined_keys_.emplace_back(key);
+    return kNoColumn;
+  }
+  for (size_t c = 0; c < names_.size(); ++c) {
+    if (NamesEqual(names_[c], field->name)) return c;
+  }
+  std::vector<Field> fields = schema_->fields();
+  fields.push_back(*field);
+  schema_ = std::make_shared<const Schema>(std::move(fields));
+  const size_t column = names_.size();
+  names_.push_back(field->name);
+  cells_.emplace_back();
+  cell_stamp_.push_back(0);
+  builder_->AddColumn(*field);
+  // Lookups cached as "no column" may now have one.
+  for (ColumnHint& hint : column_hint_) {
+    if (hint.column == kNoColumn) hint.valid = false;
+  }
+  for (size_t i = 0; i < run_size_; ++i) {
+    if (run_keys_[i].column == kNoColumn && NamesEqual(run_keys_[i].name, field->name)) {
+      run_keys_[i].column = column;
+    }
+  }
+  return column;
 }
 
 void LandingJsonReader::Impl::CountKey(std::string_view key, uint32_t kind, size_t position) {
@@ -841,6 +907,7 @@ error_code LandingJsonReader::Impl::ParseObject(const char* data, size_t len, si
       keys_match_run_ = false;
       column = FindColumn(key, position);
     }
+    if (column == kNoColumn && options_.new_field) column = MaybeAddColumn(key, value);
     if (column < names_.size() && cell_stamp_[column] != row_stamp_) {
       cell_stamp_[column] = row_stamp_;
       err = ConvertValue(value, column, &kind);

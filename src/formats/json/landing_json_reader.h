@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +78,11 @@ struct ReaderOptions {
   /// Largest object (or other fragment) kept whole; a longer one is quarantined up to the end of
   /// its line, with only its first max_object_bytes bytes in QuarantinedFragment::raw.
   size_t max_object_bytes = 64 << 20;
+  /// Schema evolution: called with a key that matches no target column and the kind of its
+  /// first non-null value. A returned field becomes a new last column from that row on (rows
+  /// before it, and earlier batches, lack it: readers see nulls there); nullopt ignores the key
+  /// for the rest of the read. Unset: unknown keys are only counted in the stats.
+  std::function<std::optional<Field>(std::string_view key, JsonKind kind)> new_field = {};
 };
 
 /// Turns landing files of JSON objects (newline-delimited, glued `}{`, or messy) into Batches of

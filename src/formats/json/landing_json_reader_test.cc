@@ -639,3 +639,59 @@ TEST(LandingJsonReaderTest, DecimalsWithZeroFractionsReadAsTheirIntegers) {
 
 }  // namespace
 }  // namespace stedi::json
+
+namespace stedi::json {
+namespace {
+
+// Schema evolution: unknown keys become columns when new_field says so.
+TEST(LandingJsonReaderEvolutionTest, UnknownKeysBecomeColumnsFromTheirFirstValueOn) {
+  std::vector<std::pair<std::string, JsonKind>> asked;
+  ReaderOptions options;
+  options.batch_rows = 2;  // the new column appears in the middle of the read
+  int next_id = 10;
+  options.new_field = [&](std::string_view key, JsonKind kind) -> std::optional<Field> {
+    asked.emplace_back(std::string(key), kind);
+    if (key == "skip") return std::nullopt;
+    TypeId type = kind == JsonKind::kInteger ? TypeId::kInt64
+                  : kind == JsonKind::kFloat ? TypeId::kFloat64
+                                             : TypeId::kString;
+    std::string name(key);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return Field{name, type, true, ++next_id};
+  };
+  // Rows 1-3 repeat one key order (the reader's run cache); "n" is null before it has a value;
+  // "skip" is declined once and never asked again; "N" matches the column "n" by case.
+  Output out = Read(SingleA(),
+                    "{\"a\":1,\"n\":null,\"skip\":1}\n"
+                    "{\"a\":2,\"n\":null,\"skip\":2}\n"
+                    "{\"a\":3,\"n\":7,\"skip\":3}\n"
+                    "{\"a\":4,\"n\":8,\"f\":1.5,\"skip\":4}\n"
+                    "{\"N\":9,\"a\":5,\"o\":{\"k\":[1,2]}}\n",
+                    options);
+  ASSERT_TRUE(out.status.ok()) << out.status.ToString();
+  ASSERT_EQ(out.rows.size(), 5u);
+  // Batches before a column existed lack it; the batch it appeared in has nulls before it.
+  EXPECT_EQ(out.rows[0], "1");
+  EXPECT_EQ(out.rows[1], "2");
+  EXPECT_EQ(out.rows[2], "3|7|null");  // f came in the same batch, one row later
+  EXPECT_EQ(out.rows[3], "4|8|1.5");
+  EXPECT_EQ(out.rows[4], "5|9|null|{\"k\":[1,2]}");
+  ASSERT_EQ(asked.size(), 4u);
+  EXPECT_EQ(asked[0], std::make_pair(std::string("skip"), JsonKind::kInteger));
+  EXPECT_EQ(asked[1], std::make_pair(std::string("n"), JsonKind::kInteger));
+  EXPECT_EQ(asked[2], std::make_pair(std::string("f"), JsonKind::kFloat));
+  EXPECT_EQ(asked[3], std::make_pair(std::string("o"), JsonKind::kObject));
+  EXPECT_EQ(out.stats.records, 5u);
+}
+
+TEST(LandingJsonReaderEvolutionTest, WithoutNewFieldUnknownKeysAreOnlyCounted) {
+  Output out = Read(SingleA(), "{\"a\":1,\"extra\":2}\n");
+  ASSERT_TRUE(out.status.ok());
+  ASSERT_EQ(out.rows.size(), 1u);
+  EXPECT_EQ(out.rows[0], "1");
+  ASSERT_EQ(out.stats.fields.size(), 2u);
+  EXPECT_EQ(out.stats.fields[1].name, "extra");
+}
+
+}  // namespace
+}  // namespace stedi::json

@@ -40,6 +40,23 @@ struct RowGroupTask {
   std::vector<int> positions;
 };
 
+// The file column holding table column WANTED, or -1 when the file predates the column.
+// Iceberg identifies columns by field id (a renamed column keeps its id, a dropped and re-added
+// one gets a new id), so ids decide when the file has them; files written without ids (by
+// tools that know no Iceberg) fall back to the name.
+int FindFileColumn(const Schema& file, const Field& wanted) {
+  bool file_has_ids = false;
+  for (size_t i = 0; i < file.num_fields(); ++i) {
+    if (file.field(i).field_id > 0) file_has_ids = true;
+    if (wanted.field_id > 0 && file.field(i).field_id == wanted.field_id) {
+      return static_cast<int>(i);
+    }
+  }
+  if (file_has_ids && wanted.field_id > 0) return -1;
+  std::optional<size_t> at = file.FindField(wanted.name);
+  return at ? static_cast<int>(*at) : -1;
+}
+
 class ParquetScan final : public Operator {
  public:
   ParquetScan(std::vector<std::string> files, std::shared_ptr<const Schema> schema,
@@ -94,9 +111,9 @@ class ParquetScan final : public Operator {
       reader_path_ = path;
       next_row_group_ = 0;
       positions_.clear();
+      const Schema& file_schema = *reader_->schema();
       for (const Field& f : schema_->fields()) {
-        std::optional<size_t> at = reader_->schema()->FindField(f.name);
-        positions_.push_back(at ? static_cast<int>(*at) : -1);
+        positions_.push_back(FindFileColumn(file_schema, f));
       }
     }
     return std::optional<RowGroupTask>(

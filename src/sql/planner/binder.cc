@@ -226,6 +226,7 @@ Result<Relation> Binder::BindBaseTable(const TableRef& ref) {
   // Created once per reference: a CTE read twice binds the same reference twice.
   if (!usage) usage = std::make_unique<std::vector<bool>>(source->schema->num_fields(), false);
   Relation rel;
+  std::vector<Field> scanned;  // with field ids: the scan matches file columns by id
   for (size_t i = 0; i < source->schema->num_fields(); ++i) {
     if (keep != nullptr && !(*keep)[i]) continue;
     const Field& f = source->schema->field(i);
@@ -233,8 +234,10 @@ Result<Relation> Binder::BindBaseTable(const TableRef& ref) {
     column.usage = usage.get();
     column.usage_index = i;
     rel.columns.push_back(column);
+    scanned.push_back(Field{f.name, f.type, true, f.field_id});
   }
-  rel.op = MakeParquetScan(source->files, SchemaOf(rel.columns), context_);
+  rel.op =
+      MakeParquetScan(source->files, std::make_shared<const Schema>(std::move(scanned)), context_);
   return rel;
 }
 
