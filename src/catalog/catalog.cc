@@ -512,6 +512,44 @@ Result<std::optional<Catalog::TableRecord>> Catalog::FindTableRecordLocked(std::
   return std::optional<TableRecord>(std::move(record));
 }
 
+namespace {
+
+// Caches stay small: a CLI reads a few dozen tables; a long-lived process starts over.
+constexpr size_t kMaxCachedFiles = 512;
+
+}  // namespace
+
+Result<std::shared_ptr<const iceberg::TableMetadata>> Catalog::LoadMetadata(
+    const std::string& location) {
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    auto it = metadata_cache_.find(location);
+    if (it != metadata_cache_.end()) return it->second;
+  }
+  STEDI_ASSIGN_OR_RETURN(iceberg::TableMetadata metadata, ReadTableMetadata(*fs_, location));
+  auto shared = std::make_shared<const iceberg::TableMetadata>(std::move(metadata));
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  if (metadata_cache_.size() >= kMaxCachedFiles) metadata_cache_.clear();
+  metadata_cache_[location] = shared;
+  return shared;
+}
+
+Result<std::shared_ptr<const std::vector<iceberg::DataFileInfo>>> Catalog::LoadSnapshotFiles(
+    const iceberg::Snapshot& snapshot) {
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    auto it = files_cache_.find(snapshot.manifest_list);
+    if (it != files_cache_.end()) return it->second;
+  }
+  STEDI_ASSIGN_OR_RETURN(std::vector<iceberg::DataFileInfo> files,
+                         SnapshotDataFiles(*fs_, snapshot));
+  auto shared = std::make_shared<const std::vector<iceberg::DataFileInfo>>(std::move(files));
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  if (files_cache_.size() >= kMaxCachedFiles) files_cache_.clear();
+  files_cache_[snapshot.manifest_list] = shared;
+  return shared;
+}
+
 Result<TableEntry> Catalog::LoadTable(const TableRecord& record, const SnapshotSelector& at) {
   TableEntry entry;
   entry.name = record.name;
@@ -535,8 +573,9 @@ Result<TableEntry> Catalog::LoadTable(const TableRecord& record, const SnapshotS
   }
   // The Iceberg metadata is the truth for what a table holds: other engines may have
   // committed to it since our own records were written.
-  STEDI_ASSIGN_OR_RETURN(iceberg::TableMetadata metadata,
-                         ReadTableMetadata(*fs_, *record.metadata_location));
+  STEDI_ASSIGN_OR_RETURN(std::shared_ptr<const iceberg::TableMetadata> cached,
+                         LoadMetadata(*record.metadata_location));
+  const iceberg::TableMetadata& metadata = *cached;
   STEDI_ASSIGN_OR_RETURN(const iceberg::Snapshot* snapshot,
                          SelectSnapshot(metadata, at, record.name));
   const Schema* schema = metadata.current_schema();
@@ -547,15 +586,14 @@ Result<TableEntry> Catalog::LoadTable(const TableRecord& record, const SnapshotS
   entry.rows = 0;
   if (snapshot) {
     entry.snapshot_id = snapshot->snapshot_id;
-    STEDI_ASSIGN_OR_RETURN(auto files, SnapshotDataFiles(*fs_, *snapshot));
+    STEDI_ASSIGN_OR_RETURN(auto files, LoadSnapshotFiles(*snapshot));
     const std::string prefix = lake_root_ + "/";
-    for (iceberg::DataFileInfo& f : files) {
+    for (const iceberg::DataFileInfo& f : *files) {
       STEDI_ASSIGN_OR_RETURN(std::string path, LocalPathFromUri(f.file_path));
       if (path.rfind(prefix, 0) == 0) path = path.substr(prefix.size());
       entry.rows += f.record_count;
       entry.files.push_back(DataFile{std::move(path), f.record_count,
-                                     static_cast<uint64_t>(f.file_size_in_bytes),
-                                     std::move(f.metrics)});
+                                     static_cast<uint64_t>(f.file_size_in_bytes), f.metrics});
     }
   }
   if (!record.stored) {
@@ -714,7 +752,8 @@ Result<std::string> Catalog::IcebergMetadataLocation(std::string_view name) {
 
 Result<iceberg::TableMetadata> Catalog::IcebergMetadata(std::string_view name) {
   STEDI_ASSIGN_OR_RETURN(std::string location, IcebergMetadataLocation(name));
-  return ReadTableMetadata(*fs_, location);
+  STEDI_ASSIGN_OR_RETURN(auto metadata, LoadMetadata(location));
+  return *metadata;
 }
 
 namespace {
@@ -887,6 +926,11 @@ Status Catalog::Commit(const CommitRequest& request) {
     }
     STEDI_RETURN_NOT_OK(tx->Commit());
   }
+  for (SnapshotBase& base : bases) {
+    if (base.metadata_location) {
+      STEDI_ASSIGN_OR_RETURN(base.metadata, LoadMetadata(*base.metadata_location));
+    }
+  }
   // 2. The Iceberg files of every table's next snapshot, under fresh names.
   const int64_t now_ms = NowMillis();
   std::vector<std::optional<PreparedSnapshot>> prepared(request.tables.size());
@@ -929,8 +973,19 @@ Status Catalog::Commit(const CommitRequest& request) {
     // Leaving without Commit (any return above) rolls everything back.
     return tx->Commit();
   }();
-  if (!published.ok()) discard();
-  return published;
+  if (!published.ok()) {
+    discard();
+    return published;
+  }
+  // Later reads in this process find what was just written without reading it back.
+  std::lock_guard<std::mutex> cache_lock(cache_mutex_);
+  for (const auto& p : prepared) {
+    if (!p || !p->metadata) continue;
+    metadata_cache_[p->metadata_location] = p->metadata;
+    const iceberg::Snapshot* snapshot = p->metadata->current_snapshot();
+    if (p->files && snapshot) files_cache_[snapshot->manifest_list] = p->files;
+  }
+  return Status::OK();
 }
 
 }  // namespace stedi

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -110,6 +111,11 @@ class Catalog {
  private:
   Catalog(std::string lake_dir, std::string lake_root, std::unique_ptr<FileSystem> fs,
           std::unique_ptr<SqliteConnection> db, std::string database);
+  // Metadata files and manifest lists never change once written (every commit writes new
+  // ones under fresh names), so what was read of them can be kept for the process's life.
+  Result<std::shared_ptr<const iceberg::TableMetadata>> LoadMetadata(const std::string& location);
+  Result<std::shared_ptr<const std::vector<iceberg::DataFileInfo>>> LoadSnapshotFiles(
+      const iceberg::Snapshot& snapshot);
   struct TableRecord;
   Result<std::optional<TableRecord>> FindTableRecordLocked(std::string_view name);
   Result<TableEntry> LoadTable(const TableRecord& record, const SnapshotSelector& at);
@@ -124,6 +130,9 @@ class Catalog {
   std::unique_ptr<FileSystem> fs_;
   std::unique_ptr<SqliteConnection> db_;
   std::string database_;
+  std::mutex cache_mutex_;  // guards the two caches below, never held while reading files
+  std::map<std::string, std::shared_ptr<const iceberg::TableMetadata>> metadata_cache_;
+  std::map<std::string, std::shared_ptr<const std::vector<iceberg::DataFileInfo>>> files_cache_;
 };
 
 }  // namespace stedi

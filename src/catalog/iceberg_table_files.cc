@@ -249,8 +249,14 @@ Result<std::optional<PreparedSnapshot>> WriteIcebergSnapshot(FileSystem& fs,
   std::vector<iceberg::ManifestFile> kept;
   bool schema_changed = true;
   if (base.metadata_location) {
-    STEDI_ASSIGN_OR_RETURN(m, ReadTableMetadata(fs, *base.metadata_location));
-    if (const iceberg::Snapshot* current = m.current_snapshot()) {
+    if (base.metadata) {
+      m = *base.metadata;
+    } else {
+      STEDI_ASSIGN_OR_RETURN(m, ReadTableMetadata(fs, *base.metadata_location));
+    }
+    const iceberg::Snapshot* current = m.current_snapshot();
+    // A replace needs only the current totals, which the snapshot summary carries.
+    if (current && (append || !current->total_records() || !current->total_data_files())) {
       STEDI_ASSIGN_OR_RETURN(std::string list_path, LocalPathFromUri(current->manifest_list));
       STEDI_ASSIGN_OR_RETURN(kept, iceberg::ReadManifestList(fs, list_path));
     }
@@ -285,6 +291,10 @@ Result<std::optional<PreparedSnapshot>> WriteIcebergSnapshot(FileSystem& fs,
   for (const iceberg::ManifestFile& k : kept) {
     previous_rows += DataRows(k);
     previous_files += DataFiles(k);
+  }
+  if (kept.empty() && m.current_snapshot()) {
+    previous_rows = m.current_snapshot()->total_records().value_or(0);
+    previous_files = m.current_snapshot()->total_data_files().value_or(0);
   }
   std::vector<iceberg::ManifestFile> manifests;
   std::vector<iceberg::ManifestEntry> entries;
@@ -354,6 +364,12 @@ Result<std::optional<PreparedSnapshot>> WriteIcebergSnapshot(FileSystem& fs,
                          WriteMetadataFile(fs, m, base.metadata_location, commit_uuid));
   prepared.metadata_location = written.location;
   prepared.written.push_back(written.path);
+  if (!append || kept.empty()) {
+    auto files = std::make_shared<std::vector<iceberg::DataFileInfo>>();
+    for (iceberg::ManifestEntry& e : entries) files->push_back(std::move(e.file));
+    prepared.files = std::move(files);
+  }
+  prepared.metadata = std::make_shared<const iceberg::TableMetadata>(std::move(m));
   return std::optional<PreparedSnapshot>(std::move(prepared));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,12 +22,18 @@ struct PreparedSnapshot {
   std::string metadata_location;                 ///< URI of the new metadata file
   int64_t snapshot_id = 0;
   std::vector<std::string> written;  ///< local paths, deleted again if the commit fails
+  /// What was written, for readers in this process once the commit succeeds: the new metadata
+  /// and, when known without reading manifests back, the new snapshot's data files.
+  std::shared_ptr<const iceberg::TableMetadata> metadata;
+  std::shared_ptr<const std::vector<iceberg::DataFileInfo>> files;
 };
 
 /// Where a change starts from: the table's current Iceberg metadata, if any, and for a table
 /// that predates our Iceberg support, the data files the catalog recorded for it.
 struct SnapshotBase {
   std::optional<std::string> metadata_location;
+  /// The metadata at that location, when the caller has it already (else it is read).
+  std::shared_ptr<const iceberg::TableMetadata> metadata;
   std::vector<DataFile> legacy_files;
 };
 

@@ -249,3 +249,23 @@ def test_stedi_sees_spark_append(stedi_bin, sql_lake, spark, tmp_path):
         "Spark's append to the copy moved the shared lake's catalog pointer"
     assert files_under(original_dir) == original_files, \
         f"Spark's append to the copy wrote into the shared lake's {original_dir}"
+
+
+def test_stedi_reads_spark_evolved_table(stedi_bin, sql_lake, spark, tmp_path):
+    """Schema evolution by another engine: int→long and float→double promotions and a rename.
+    Old files keep their INT32/FLOAT columns and old names; stedi matches by field id."""
+    lake = copy_lake(sql_lake, tmp_path)
+    session = lake_session(spark, lake)
+    name = f"{CATALOG}.{sql_lake.database}.spark_evolved"
+    session.sql(f"CREATE TABLE {name} (i int, f float, name string) USING iceberg")
+    session.sql(f"INSERT INTO {name} VALUES (1, CAST(1.5 AS FLOAT), 'a'), (NULL, NULL, NULL)")
+    session.sql(f"ALTER TABLE {name} ALTER COLUMN i TYPE bigint")
+    session.sql(f"ALTER TABLE {name} ALTER COLUMN f TYPE double")
+    session.sql(f"ALTER TABLE {name} RENAME COLUMN name TO label")
+    session.sql(f"INSERT INTO {name} VALUES (5000000000, 2.25D, 'b')")
+    names, arrow_types, expected = spark_rows(session, sql_lake.database, "spark_evolved")
+    assert names == ["i", "f", "label"], f"Spark reads columns {names}"
+    assert len(expected) == 3
+    header, rows = stedi_rows(stedi_bin, lake, "spark_evolved", arrow_types)
+    assert header == names, f"stedi sql columns {header}, Spark has {names}"
+    assert_same_rows(expected, rows, "spark_evolved", "Spark", "stedi sql")

@@ -33,6 +33,7 @@ Result<TypeId> TypeFromIcebergName(std::string_view name) {
   if (name == "int") return TypeId::kInt32;
   if (name == "long") return TypeId::kInt64;
   if (name == "double") return TypeId::kFloat64;
+  if (name == "float") return TypeId::kFloat64;  // read widened: Parquet FLOAT decodes as double
   if (name == "string") return TypeId::kString;
   if (name == "binary") return TypeId::kBinary;
   if (name == "date") return TypeId::kDate;

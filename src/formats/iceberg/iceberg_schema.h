@@ -13,7 +13,8 @@ namespace stedi::iceberg {
 std::string_view IcebergTypeName(TypeId type);
 
 /// The column type for Iceberg primitive NAME. timestamp (without zone) reads as UTC.
-/// NotImplemented names the type for what we cannot hold yet (float, decimal, uuid, nested).
+/// float reads as double (the widening Iceberg allows). NotImplemented names the type for what
+/// we cannot hold yet (decimal, uuid, time, fixed, nested).
 Result<TypeId> TypeFromIcebergName(std::string_view name);
 
 /// SCHEMA as an Iceberg schema object:

@@ -17,13 +17,26 @@ std::string Snapshot::operation() const {
   return it == summary.end() ? std::string() : it->second;
 }
 
-std::optional<int64_t> Snapshot::total_records() const {
-  auto it = summary.find("total-records");
+namespace {
+
+std::optional<int64_t> SummaryNumber(const std::map<std::string, std::string>& summary,
+                                     const char* key) {
+  auto it = summary.find(key);
   if (it == summary.end()) return std::nullopt;
   int64_t v = 0;
   auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
   if (ec != std::errc() || end != it->second.data() + it->second.size()) return std::nullopt;
   return v;
+}
+
+}  // namespace
+
+std::optional<int64_t> Snapshot::total_records() const {
+  return SummaryNumber(summary, "total-records");
+}
+
+std::optional<int64_t> Snapshot::total_data_files() const {
+  return SummaryNumber(summary, "total-data-files");
 }
 
 const Schema* TableMetadata::schema(int schema_id) const {

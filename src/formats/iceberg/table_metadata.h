@@ -25,8 +25,9 @@ struct Snapshot {
   std::optional<int> schema_id;
 
   std::string operation() const;
-  /// summary's total-records, or nullopt when absent or not a number.
+  /// summary's total-records / total-data-files, or nullopt when absent or not a number.
   std::optional<int64_t> total_records() const;
+  std::optional<int64_t> total_data_files() const;
 };
 
 struct SnapshotLogEntry {
