@@ -873,7 +873,10 @@ Result<Catalog::ExpireReport> Catalog::ExpireSnapshots(int64_t cutoff_ms) {
     report.snapshots_expired += static_cast<int64_t>((*plan)->expired.size());
     deletable.insert(deletable.end(), (*plan)->deletable.begin(), (*plan)->deletable.end());
   }
-  if (prepared.empty()) return report;
+  if (prepared.empty()) {
+    STEDI_RETURN_NOT_OK(RemoveOrphans(records, cutoff_ms, now_ms, &report));
+    return report;
+  }
   Status published = [&]() -> Status {
     STEDI_RETURN_NOT_OK(fs_->SyncWrites(lake_root_));
     std::lock_guard<std::mutex> lock(mutex_);
@@ -897,7 +900,40 @@ Result<Catalog::ExpireReport> Catalog::ExpireSnapshots(int64_t cutoff_ms) {
       report.warnings.push_back(deleted.ToString());
     }
   }
+  for (size_t i = 0, p = 0; i < records.size() && p < prepared.size(); ++i) {
+    if (records[i].name == prepared[p].table)
+      records[i].metadata_location = prepared[p++].metadata_location;
+  }
+  STEDI_RETURN_NOT_OK(RemoveOrphans(records, cutoff_ms, now_ms, &report));
   return report;
+}
+
+Status Catalog::RemoveOrphans(const std::vector<TableRecord>& records, int64_t cutoff_ms,
+                              int64_t now_ms, ExpireReport* report) {
+  constexpr int64_t kWriterGraceMs = 3600 * 1000;
+  const int64_t settled_before = std::min(cutoff_ms, now_ms - kWriterGraceMs);
+  for (const TableRecord& record : records) {
+    STEDI_ASSIGN_OR_RETURN(auto metadata, LoadMetadata(*record.metadata_location));
+    STEDI_ASSIGN_OR_RETURN(std::set<std::string> reachable,
+                           ReachableFiles(*fs_, *metadata, *record.metadata_location));
+    STEDI_ASSIGN_OR_RETURN(std::string folder, LocalPathFromUri(metadata->location));
+    auto listed = fs_->ListRecursive(folder);
+    if (!listed.ok()) {
+      if (listed.status().IsNotFound()) continue;
+      return listed.status();
+    }
+    for (const FileInfo& f : *listed) {
+      if (reachable.count(f.path)) continue;
+      if (!IsAbandonedTempFile(BaseName(f.path)) && f.modified_ms >= settled_before) continue;
+      Status deleted = fs_->DeleteFile(f.path);
+      if (deleted.ok()) {
+        ++report->orphans_deleted;
+      } else {
+        report->warnings.push_back(deleted.ToString());
+      }
+    }
+  }
+  return Status::OK();
 }
 
 Status Catalog::Commit(const CommitRequest& request) {

@@ -85,12 +85,16 @@ class Catalog {
     int64_t tables_changed = 0;
     int64_t snapshots_expired = 0;
     int64_t files_deleted = 0;
+    int64_t orphans_deleted = 0;        ///< files no metadata reached (left by crashed writers)
     std::vector<std::string> warnings;  ///< files that could not be deleted
   };
   /// Drops, in every table of ours, the snapshots committed before CUTOFF_MS (epoch ms) except
   /// the current one, and the metadata files logged before it; then deletes the files (data,
   /// manifests, manifest lists, metadata) that no remaining snapshot reaches. One commit for
-  /// all tables; files are deleted only after it.
+  /// all tables; files are deleted only after it. Then removes orphans from our tables' folders:
+  /// files no metadata reaches that a crashed writer left — temporary files of processes that
+  /// no longer run, and other unreferenced files older than both the cutoff and an hour (a
+  /// younger one may belong to a commit still in progress).
   Result<ExpireReport> ExpireSnapshots(int64_t cutoff_ms);
 
   /// The Iceberg metadata of table NAME as of now (its current metadata file). NotFound when
@@ -118,6 +122,8 @@ class Catalog {
       const iceberg::Snapshot& snapshot);
   struct TableRecord;
   Result<std::optional<TableRecord>> FindTableRecordLocked(std::string_view name);
+  Status RemoveOrphans(const std::vector<TableRecord>& records, int64_t cutoff_ms, int64_t now_ms,
+                       ExpireReport* report);
   Result<TableEntry> LoadTable(const TableRecord& record, const SnapshotSelector& at);
 
   Result<std::vector<SourceFile>> ListSourceFilesLocked(std::string_view source);

@@ -1,6 +1,9 @@
 #include "catalog/iceberg_table_files.h"
 
+#include <signal.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <random>
@@ -193,6 +196,37 @@ Status AddSnapshotFiles(FileSystem& fs, const iceberg::Snapshot& snapshot,
 }
 
 }  // namespace
+
+Result<std::set<std::string>> ReachableFiles(FileSystem& fs, const iceberg::TableMetadata& metadata,
+                                             const std::string& location) {
+  std::set<std::string> out;
+  STEDI_ASSIGN_OR_RETURN(std::string path, LocalPathFromUri(location));
+  out.insert(path);
+  for (const iceberg::MetadataLogEntry& e : metadata.metadata_log) {
+    STEDI_ASSIGN_OR_RETURN(std::string logged, LocalPathFromUri(e.metadata_file));
+    out.insert(logged);
+  }
+  for (const iceberg::Snapshot& s : metadata.snapshots) {
+    STEDI_RETURN_NOT_OK(AddSnapshotFiles(fs, s, &out));
+  }
+  return out;
+}
+
+bool IsAbandonedTempFile(std::string_view name) {
+  size_t at = name.rfind(".tmp-");
+  if (at == std::string_view::npos) return false;
+  std::string_view rest = name.substr(at + 5);
+  size_t dash = rest.find('-');
+  if (dash == 0 || dash == std::string_view::npos) return false;
+  pid_t pid = 0;
+  for (char c : rest.substr(0, dash)) {
+    if (c < '0' || c > '9') return false;
+    pid = pid * 10 + (c - '0');
+  }
+  // ESRCH: no such process. A live process of that id (even an unrelated one that reused it)
+  // keeps the file: deleting a file someone may still rename into place is never safe.
+  return ::kill(pid, 0) != 0 && errno == ESRCH;
+}
 
 Result<std::optional<ExpiryPlan>> PlanExpiry(FileSystem& fs, const iceberg::TableMetadata& metadata,
                                              const std::string& current_location, int64_t cutoff_ms,

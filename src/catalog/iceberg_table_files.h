@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,6 +88,15 @@ struct ExpiryPlan {
 Result<std::optional<ExpiryPlan>> PlanExpiry(FileSystem& fs, const iceberg::TableMetadata& metadata,
                                              const std::string& current_location, int64_t cutoff_ms,
                                              int64_t now_ms);
+
+/// Every file (local path) METADATA, read from LOCATION, reaches: LOCATION itself, the logged
+/// metadata files, and each snapshot's manifest list, manifests and data files.
+Result<std::set<std::string>> ReachableFiles(FileSystem& fs, const iceberg::TableMetadata& metadata,
+                                             const std::string& location);
+
+/// Whether NAME is a temporary file of a writer process that no longer runs (the local file
+/// system writes "<name>.tmp-<pid>-<n>" and renames it when done): nobody can finish it.
+bool IsAbandonedTempFile(std::string_view name);
 
 /// Reads the metadata file at LOCATION (a URI).
 Result<iceberg::TableMetadata> ReadTableMetadata(FileSystem& fs, const std::string& location);

@@ -95,7 +95,11 @@ int RunExpireCommand(const ExpireArgs& args) {
   if (!report.ok()) return ReportFailure(report.status());
   std::cout << "expired " << report->snapshots_expired << " snapshot(s) in "
             << report->tables_changed << " table(s); deleted " << report->files_deleted
-            << " file(s)\n";
+            << " file(s)";
+  if (report->orphans_deleted > 0) {
+    std::cout << " and " << report->orphans_deleted << " orphan(s) of interrupted writers";
+  }
+  std::cout << "\n";
   for (const std::string& w : report->warnings) std::cerr << "warning: " << w << "\n";
   return kExitOk;
 }

@@ -39,6 +39,7 @@ struct FileInfo {
   std::string path;  ///< Full path, as passed to List's DIR joined with the name.
   uint64_t size = 0;
   bool is_dir = false;
+  int64_t modified_ms = 0;  ///< Last modification, ms since the epoch (0 when unknown).
 };
 
 /// When a written file's bytes must be on stable storage.

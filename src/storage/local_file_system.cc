@@ -169,9 +169,15 @@ class LocalFileSystem final : public FileSystem {
     for (const auto& entry : it) {
       FileInfo info;
       info.path = JoinPath(dir, entry.path().filename().string());
-      info.is_dir = entry.is_directory(ec);
-      if (!info.is_dir) info.size = entry.file_size(ec);
-      if (ec) return ErrorCodeStatus(info.path, "stat", ec);
+      struct stat st;
+      if (::stat(info.path.c_str(), &st) != 0) {
+        if (errno == ENOENT) continue;  // deleted since the listing began
+        return ErrnoStatus(info.path, "stat", errno);
+      }
+      info.is_dir = S_ISDIR(st.st_mode);
+      if (!info.is_dir) info.size = static_cast<uint64_t>(st.st_size);
+      info.modified_ms =
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
       out.push_back(std::move(info));
     }
     std::sort(out.begin(), out.end(),
@@ -182,7 +188,8 @@ class LocalFileSystem final : public FileSystem {
   Result<FileInfo> Stat(const std::string& path) override {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) return ErrnoStatus(path, "stat", errno);
-    return FileInfo{path, static_cast<uint64_t>(st.st_size), S_ISDIR(st.st_mode)};
+    return FileInfo{path, static_cast<uint64_t>(st.st_size), S_ISDIR(st.st_mode),
+                    static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000};
   }
 
   Result<bool> Exists(const std::string& path) override {

@@ -132,3 +132,28 @@ def test_rollback_then_expire_leaves_only_referenced_files(stedi_bin, lake):
     assert count(stedi_bin, lake, f"SELECT count(*) FROM {TABLE}") == STANDARD
     again = stedi(stedi_bin, "expire", "--lake", lake, "--older-than", "0s").stdout
     assert "expired 0 snapshot(s) in 0 table(s); deleted 0 file(s)" in again
+
+
+def test_expire_removes_what_interrupted_writers_left(stedi_bin, lake):
+    """A killed writer leaves temporary files (its pid in the name) and, when killed between
+    writing and committing, whole files no metadata names. Expire removes the first at once
+    and the second once it is older than an hour; a fresh unreferenced file may belong to a
+    commit in progress and stays."""
+    import os
+    import time
+    data = Path(load(lake, TABLE).metadata.location.removeprefix("file://")) / "data"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    abandoned = data / f"run-x-0.parquet.tmp-{dead.pid}-0"
+    abandoned.write_bytes(b"partial")
+    old = data / "run-old-0.parquet"
+    old.write_bytes(b"never committed")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    fresh = data / "run-fresh-0.parquet"
+    fresh.write_bytes(b"maybe being committed")
+    out = stedi(stedi_bin, "expire", "--lake", lake, "--older-than", "0s").stdout
+    assert "2 orphan(s)" in out, out
+    assert not abandoned.exists() and not old.exists()
+    assert fresh.exists()
+    assert count(stedi_bin, lake, f"SELECT count(*) FROM {TABLE}") == STANDARD
