@@ -550,7 +550,8 @@ Result<std::shared_ptr<const std::vector<iceberg::DataFileInfo>>> Catalog::LoadS
   return shared;
 }
 
-Result<TableEntry> Catalog::LoadTable(const TableRecord& record, const SnapshotSelector& at) {
+Result<TableEntry> Catalog::LoadTable(const TableRecord& record, const SnapshotSelector& at,
+                                      bool with_files) {
   TableEntry entry;
   entry.name = record.name;
   entry.zone = Zone::kExternal;
@@ -584,7 +585,11 @@ Result<TableEntry> Catalog::LoadTable(const TableRecord& record, const SnapshotS
   }
   entry.schema = *schema;
   entry.rows = 0;
-  if (snapshot) {
+  if (snapshot && !with_files && snapshot->total_records()) {
+    // Listing needs the row count only, which every Iceberg writer keeps in the summary.
+    entry.snapshot_id = snapshot->snapshot_id;
+    entry.rows = *snapshot->total_records();
+  } else if (snapshot) {
     entry.snapshot_id = snapshot->snapshot_id;
     STEDI_ASSIGN_OR_RETURN(auto files, LoadSnapshotFiles(*snapshot));
     const std::string prefix = lake_root_ + "/";
@@ -592,8 +597,10 @@ Result<TableEntry> Catalog::LoadTable(const TableRecord& record, const SnapshotS
       STEDI_ASSIGN_OR_RETURN(std::string path, LocalPathFromUri(f.file_path));
       if (path.rfind(prefix, 0) == 0) path = path.substr(prefix.size());
       entry.rows += f.record_count;
-      entry.files.push_back(DataFile{std::move(path), f.record_count,
-                                     static_cast<uint64_t>(f.file_size_in_bytes), f.metrics});
+      // Readers need no column metrics; copying them for every file would cost more than
+      // the lookup.
+      entry.files.push_back(DataFile{
+          std::move(path), f.record_count, static_cast<uint64_t>(f.file_size_in_bytes), {}});
     }
   }
   if (!record.stored) {
@@ -646,7 +653,7 @@ Result<std::vector<TableEntry>> Catalog::ListTables() {
   }
   std::vector<TableEntry> tables;
   for (const TableRecord& record : records) {
-    Result<TableEntry> entry = LoadTable(record, {});
+    Result<TableEntry> entry = LoadTable(record, {}, /*with_files=*/false);
     if (!entry.ok() && !record.stored) {
       // A foreign table we cannot read must not hide the others.
       TableEntry unreadable;
@@ -674,7 +681,7 @@ Result<TableEntry> Catalog::GetTable(std::string_view name, const SnapshotSelect
     return Status::NotFound("table '" + std::string(name) + "' not found in database '" +
                             database_ + "'");
   }
-  return LoadTable(*record, at);
+  return LoadTable(*record, at, /*with_files=*/true);
 }
 
 Result<std::optional<SourceFile>> Catalog::FindSourceFile(std::string_view source,
@@ -790,7 +797,7 @@ Status Catalog::Rollback(std::string_view name, int64_t snapshot_id) {
   // Our own records follow: the rolled-back snapshot's files and schema, version + 1.
   SnapshotSelector at;
   at.snapshot_id = snapshot_id;
-  STEDI_ASSIGN_OR_RETURN(TableEntry target, LoadTable(*record, at));
+  STEDI_ASSIGN_OR_RETURN(TableEntry target, LoadTable(*record, at, /*with_files=*/true));
   TableChange change;
   change.table = record->name;
   change.zone = record->stored->zone;

@@ -52,7 +52,8 @@ class Catalog {
 
   /// Returns every table, sorted by zone (landing, trusted, curated) then name, then the
   /// tables other engines created in the namespace (zone external; a table we cannot read is
-  /// listed with `unreadable` saying why).
+  /// listed with `unreadable` saying why). Cheap: `files` may be empty (rows come from the
+  /// snapshot summary); GetTable lists a table's files.
   Result<std::vector<TableEntry>> ListTables();
   /// Returns table NAME (case-insensitive) as of snapshot AT (default: the current one): its
   /// files and rows come from the Iceberg metadata, so commits of other engines count.
@@ -124,7 +125,9 @@ class Catalog {
   Result<std::optional<TableRecord>> FindTableRecordLocked(std::string_view name);
   Status RemoveOrphans(const std::vector<TableRecord>& records, int64_t cutoff_ms, int64_t now_ms,
                        ExpireReport* report);
-  Result<TableEntry> LoadTable(const TableRecord& record, const SnapshotSelector& at);
+  // WITH_FILES false may leave `files` empty (rows then come from the snapshot summary).
+  Result<TableEntry> LoadTable(const TableRecord& record, const SnapshotSelector& at,
+                               bool with_files);
 
   Result<std::vector<SourceFile>> ListSourceFilesLocked(std::string_view source);
   Result<std::vector<FieldObservation>> ObservationsLocked(std::string_view source);

@@ -6,36 +6,20 @@
 #include <cerrno>
 #include <climits>
 #include <cstdio>
-#include <random>
 #include <set>
 
 #include "formats/iceberg/iceberg_schema.h"
 #include "formats/iceberg/manifest.h"
 #include "storage/file_uri.h"
+#include "storage/unique_names.h"
 
 namespace stedi {
 namespace {
 
-std::string RandomUuid() {
-  std::random_device rd;
-  std::mt19937_64 rng((static_cast<uint64_t>(rd()) << 32) ^ rd());
-  uint64_t hi = rng(), lo = rng();
-  hi = (hi & ~0xf000ULL) | 0x4000ULL;              // version 4
-  lo = (lo & ~(0xc0ULL << 56)) | (0x80ULL << 56);  // RFC 4122 variant
-  char out[40];
-  std::snprintf(out, sizeof(out), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
-                static_cast<unsigned>(lo >> 48),
-                static_cast<unsigned long long>(lo & 0xffffffffffffULL));
-  return out;
-}
-
 // Positive 63-bit: Iceberg snapshot ids are longs, and -1 means "none".
 int64_t NewSnapshotId() {
-  std::random_device rd;
-  std::mt19937_64 rng((static_cast<uint64_t>(rd()) << 32) ^ rd());
   int64_t id = 0;
-  while (id == 0) id = static_cast<int64_t>(rng() >> 1);
+  while (id == 0) id = static_cast<int64_t>(RandomBits() >> 1);
   return id;
 }
 

@@ -224,10 +224,12 @@ class PipelineRunTest : public ::testing::Test {
     EXPECT_TRUE(catalog.ok());
     auto tables = (*catalog)->ListTables();
     EXPECT_TRUE(tables.ok());
-    for (const TableEntry& t : *tables) {
-      if (t.zone == Zone::kLanding) continue;
+    for (const TableEntry& listed : *tables) {
+      if (listed.zone == Zone::kLanding) continue;
+      auto t = (*catalog)->GetTable(listed.name);
+      EXPECT_TRUE(t.ok()) << t.status().ToString();
       uint64_t sum = 0;
-      for (const DataFile& f : t.files) {
+      for (const DataFile& f : t->files) {
         auto file = fs_->OpenForRead(JoinPath(lake(), f.path));
         EXPECT_TRUE(file.ok()) << f.path;
         if (!file.ok()) continue;
@@ -254,7 +256,7 @@ class PipelineRunTest : public ::testing::Test {
           }
         }
       }
-      hashes[t.name] = sum;
+      hashes[listed.name] = sum;
     }
     return hashes;
   }

@@ -1,6 +1,6 @@
 #include "formats/avro/container_writer.h"
 
-#include <random>
+#include "storage/unique_names.h"
 
 namespace stedi::avro {
 namespace {
@@ -9,9 +9,11 @@ namespace {
 constexpr size_t kBlockBytes = 1 << 20;
 
 std::string RandomSync() {
-  std::random_device rd;
   std::string sync(16, '\0');
-  for (char& c : sync) c = static_cast<char>(rd() & 0xff);
+  for (size_t i = 0; i < sync.size(); i += 8) {
+    uint64_t bits = RandomBits();
+    for (size_t j = 0; j < 8; ++j) sync[i + j] = static_cast<char>((bits >> (8 * j)) & 0xff);
+  }
   return sync;
 }
 
