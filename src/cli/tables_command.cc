@@ -30,7 +30,10 @@ int RunTablesCommand(const TablesArgs& args) {
   out.columns = {"table", "zone", "rows"};
   out.numeric = {false, false, true};
   for (const TableEntry& t : *tables) {
-    out.rows.push_back({t.name, std::string(ZoneName(t.zone)), std::to_string(t.rows)});
+    // A table we cannot read still shows up, without a count, and stderr says why.
+    out.rows.push_back({t.name, std::string(ZoneName(t.zone)),
+                        t.unreadable.empty() ? std::to_string(t.rows) : std::string()});
+    if (!t.unreadable.empty()) std::cerr << "warning: " << t.name << ": " << t.unreadable << "\n";
   }
   PrintTable(out, *format, std::cout);
   return kExitOk;
