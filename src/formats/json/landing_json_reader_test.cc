@@ -62,7 +62,7 @@ struct Output {
 Output Read(std::shared_ptr<const Schema> schema, std::string_view input,
             ReaderOptions options = {}) {
   Output out;
-  LandingJsonReader reader(std::move(schema), options);
+  LandingJsonReader reader(std::move(schema), std::move(options));
   out.status = reader.ReadBuffer(
       "test.json", input,
       [&](const Batch& batch) {
