@@ -514,39 +514,52 @@ Result<std::optional<Catalog::TableRecord>> Catalog::FindTableRecordLocked(std::
 
 namespace {
 
-// Caches stay small: a CLI reads a few dozen tables; a long-lived process starts over.
-constexpr size_t kMaxCachedFiles = 512;
+// What the process has read of immutable Iceberg files, by URI. Small: a CLI reads a few dozen
+// tables; a long-lived process starts over when it fills up.
+struct IcebergFileCache {
+  static constexpr size_t kMaxEntries = 512;
+  std::mutex mutex;  // never held while reading files
+  std::map<std::string, std::shared_ptr<const iceberg::TableMetadata>> metadata;
+  std::map<std::string, std::shared_ptr<const std::vector<iceberg::DataFileInfo>>> files;
+
+  static IcebergFileCache& Get() {
+    static IcebergFileCache* cache = new IcebergFileCache();  // never destroyed: used at exit
+    return *cache;
+  }
+};
 
 }  // namespace
 
 Result<std::shared_ptr<const iceberg::TableMetadata>> Catalog::LoadMetadata(
     const std::string& location) {
+  IcebergFileCache& cache = IcebergFileCache::Get();
   {
-    std::lock_guard<std::mutex> lock(cache_mutex_);
-    auto it = metadata_cache_.find(location);
-    if (it != metadata_cache_.end()) return it->second;
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    auto it = cache.metadata.find(location);
+    if (it != cache.metadata.end()) return it->second;
   }
   STEDI_ASSIGN_OR_RETURN(iceberg::TableMetadata metadata, ReadTableMetadata(*fs_, location));
   auto shared = std::make_shared<const iceberg::TableMetadata>(std::move(metadata));
-  std::lock_guard<std::mutex> lock(cache_mutex_);
-  if (metadata_cache_.size() >= kMaxCachedFiles) metadata_cache_.clear();
-  metadata_cache_[location] = shared;
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  if (cache.metadata.size() >= IcebergFileCache::kMaxEntries) cache.metadata.clear();
+  cache.metadata[location] = shared;
   return shared;
 }
 
 Result<std::shared_ptr<const std::vector<iceberg::DataFileInfo>>> Catalog::LoadSnapshotFiles(
     const iceberg::Snapshot& snapshot) {
+  IcebergFileCache& cache = IcebergFileCache::Get();
   {
-    std::lock_guard<std::mutex> lock(cache_mutex_);
-    auto it = files_cache_.find(snapshot.manifest_list);
-    if (it != files_cache_.end()) return it->second;
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    auto it = cache.files.find(snapshot.manifest_list);
+    if (it != cache.files.end()) return it->second;
   }
   STEDI_ASSIGN_OR_RETURN(std::vector<iceberg::DataFileInfo> files,
                          SnapshotDataFiles(*fs_, snapshot));
   auto shared = std::make_shared<const std::vector<iceberg::DataFileInfo>>(std::move(files));
-  std::lock_guard<std::mutex> lock(cache_mutex_);
-  if (files_cache_.size() >= kMaxCachedFiles) files_cache_.clear();
-  files_cache_[snapshot.manifest_list] = shared;
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  if (cache.files.size() >= IcebergFileCache::kMaxEntries) cache.files.clear();
+  cache.files[snapshot.manifest_list] = shared;
   return shared;
 }
 
@@ -1021,12 +1034,13 @@ Status Catalog::Commit(const CommitRequest& request) {
     return published;
   }
   // Later reads in this process find what was just written without reading it back.
-  std::lock_guard<std::mutex> cache_lock(cache_mutex_);
+  IcebergFileCache& cache = IcebergFileCache::Get();
+  std::lock_guard<std::mutex> cache_lock(cache.mutex);
   for (const auto& p : prepared) {
     if (!p || !p->metadata) continue;
-    metadata_cache_[p->metadata_location] = p->metadata;
+    cache.metadata[p->metadata_location] = p->metadata;
     const iceberg::Snapshot* snapshot = p->metadata->current_snapshot();
-    if (p->files && snapshot) files_cache_[snapshot->manifest_list] = p->files;
+    if (p->files && snapshot) cache.files[snapshot->manifest_list] = p->files;
   }
   return Status::OK();
 }

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -117,7 +116,8 @@ class Catalog {
   Catalog(std::string lake_dir, std::string lake_root, std::unique_ptr<FileSystem> fs,
           std::unique_ptr<SqliteConnection> db, std::string database);
   // Metadata files and manifest lists never change once written (every commit writes new
-  // ones under fresh names), so what was read of them can be kept for the process's life.
+  // ones under fresh names), so what was read of them is kept for the process's life, shared
+  // by every Catalog of the process (a run and its validation report open two).
   Result<std::shared_ptr<const iceberg::TableMetadata>> LoadMetadata(const std::string& location);
   Result<std::shared_ptr<const std::vector<iceberg::DataFileInfo>>> LoadSnapshotFiles(
       const iceberg::Snapshot& snapshot);
@@ -139,9 +139,6 @@ class Catalog {
   std::unique_ptr<FileSystem> fs_;
   std::unique_ptr<SqliteConnection> db_;
   std::string database_;
-  std::mutex cache_mutex_;  // guards the two caches below, never held while reading files
-  std::map<std::string, std::shared_ptr<const iceberg::TableMetadata>> metadata_cache_;
-  std::map<std::string, std::shared_ptr<const std::vector<iceberg::DataFileInfo>>> files_cache_;
 };
 
 }  // namespace stedi

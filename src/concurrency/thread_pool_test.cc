@@ -37,3 +37,32 @@ TEST(ParallelForTest, WorkerIndexesAreDistinctPerThread) {
 
 }  // namespace
 }  // namespace stedi
+
+namespace stedi {
+namespace {
+
+TEST(ParallelForTest, NestedCallsFinishEvenWhenEveryHelperIsBusy) {
+  std::atomic<int> total{0};
+  ASSERT_TRUE(ParallelFor(8, 8, [&](size_t) {
+                return ParallelFor(50, 4, [&](size_t) {
+                  total++;
+                  return Status::OK();
+                });
+              }).ok());
+  EXPECT_EQ(total.load(), 8 * 50);
+}
+
+TEST(ParallelForTest, ManyCallsReuseHelpersAndKeepWorkerIdsInRange) {
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::atomic<int>> per_worker(3);
+    ASSERT_TRUE(ParallelForWorkers(30, 3, [&](size_t, size_t worker) {
+                  if (worker >= 3) return Status::Internal("worker out of range");
+                  per_worker[worker]++;
+                  return Status::OK();
+                }).ok());
+    EXPECT_EQ(per_worker[0] + per_worker[1] + per_worker[2], 30);
+  }
+}
+
+}  // namespace
+}  // namespace stedi
