@@ -7,6 +7,7 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "catalog/catalog_migrations.h"
 #include "catalog/iceberg_table_files.h"
@@ -14,6 +15,7 @@
 #include "catalog/sqlite_connection.h"
 #include "storage/file_system.h"
 #include "storage/file_uri.h"
+#include "storage/unique_names.h"
 #include "storage/lake_layout.h"
 
 namespace stedi {
@@ -298,7 +300,7 @@ Status ApplyTableChange(SqliteConnection& db, const TableChange& change, const s
 // Iceberg's commit: move the table's metadata pointer from the location this commit started
 // from to the new one, failing if anyone else moved it first.
 Status SwapMetadataLocation(SqliteConnection& db, const std::string& database,
-                            const PreparedSnapshot& p) {
+                            const PreparedSnapshot& p, bool* moved = nullptr) {
   if (!p.previous_location) {
     STEDI_ASSIGN_OR_RETURN(
         auto insert,
@@ -325,6 +327,7 @@ Status SwapMetadataLocation(SqliteConnection& db, const std::string& database,
                             .Run());
   }
   if (db.Changes() != 1) {
+    if (moved) *moved = true;
     return Status::Conflict("commit: table " + p.table +
                             ": its Iceberg metadata changed while this commit was being "
                             "prepared (another writer committed first)");
@@ -959,6 +962,24 @@ Status Catalog::RemoveOrphans(const std::vector<TableRecord>& records, int64_t c
 Status Catalog::Commit(const CommitRequest& request) {
   STEDI_RETURN_NOT_OK(ValidateRequest(request));
   std::lock_guard<std::mutex> lock(mutex_);
+  // Appends that only lost the race for a table's metadata pointer (another writer appended
+  // first) are redone on top of the new snapshot, as Iceberg writers do; anything else that
+  // conflicts is the caller's to decide.
+  bool retryable = true;
+  for (const TableChange& change : request.tables) {
+    if (change.mode != TableChange::Mode::kAppend || change.expected_version) retryable = false;
+  }
+  constexpr int kAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    bool moved = false;
+    Status status = CommitOnceLocked(request, &moved);
+    if (status.ok() || !moved || !retryable || attempt == kAttempts) return status;
+    // Back off a little, differently per writer, so two retrying writers do not collide again.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1 + RandomBits() % (4 * attempt)));
+  }
+}
+
+Status Catalog::CommitOnceLocked(const CommitRequest& request, bool* moved) {
   // 1. What each table is now. Read without the write lock: the swap below checks that no
   //    other writer moved it meanwhile, so the slow part (writing files) blocks nobody.
   std::vector<SnapshotBase> bases(request.tables.size());
@@ -1020,7 +1041,9 @@ Status Catalog::Commit(const CommitRequest& request) {
     std::string now = NowUtc();
     for (size_t i = 0; i < request.tables.size(); ++i) {
       STEDI_RETURN_NOT_OK(ApplyTableChange(*db_, request.tables[i], now));
-      if (prepared[i]) STEDI_RETURN_NOT_OK(SwapMetadataLocation(*db_, database_, *prepared[i]));
+      if (prepared[i]) {
+        STEDI_RETURN_NOT_OK(SwapMetadataLocation(*db_, database_, *prepared[i], moved));
+      }
     }
     for (const SourceFile& f : request.source_files) {
       STEDI_RETURN_NOT_OK(InsertSourceFile(*db_, f, now));

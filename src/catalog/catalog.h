@@ -74,6 +74,8 @@ class Catalog {
   /// malformed request (duplicate data file, zone or location change, an append that drops or
   /// retypes a column, observations of unknown files). An append of no files that keeps the
   /// schema changes nothing (no version bump, no snapshot), so re-ingesting is a no-op.
+  /// A request of appends only (no expected versions) that lost the race for a metadata
+  /// pointer is redone on top of the winner's snapshot, a few times, before giving up.
   Status Commit(const CommitRequest& request);
 
   /// Makes snapshot SNAPSHOT_ID of table NAME current again (a new metadata file whose
@@ -122,6 +124,9 @@ class Catalog {
   Result<std::shared_ptr<const std::vector<iceberg::DataFileInfo>>> LoadSnapshotFiles(
       const iceberg::Snapshot& snapshot);
   struct TableRecord;
+  // One attempt of Commit; sets *MOVED when it failed only because a table's metadata pointer
+  // moved after it was read.
+  Status CommitOnceLocked(const CommitRequest& request, bool* moved);
   Result<std::optional<TableRecord>> FindTableRecordLocked(std::string_view name);
   Status RemoveOrphans(const std::vector<TableRecord>& records, int64_t cutoff_ms, int64_t now_ms,
                        ExpireReport* report);

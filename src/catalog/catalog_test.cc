@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "storage/checksum.h"
 #include "storage/file_system.h"
@@ -464,6 +465,42 @@ TEST_F(CatalogTest, IsAlsoAnIcebergJdbcCatalog) {
   EXPECT_EQ(Query("SELECT count(*) FROM iceberg_namespace_properties"),
             std::vector<std::string>{"1"});
   EXPECT_EQ(Query("SELECT count(*) FROM stedi_schema_version"), std::vector<std::string>{"1"});
+}
+
+TEST_F(CatalogTest, ConcurrentAppendsAreAllKeptAsIcebergWritersDo) {
+  ASSERT_TRUE(OpenLake()->Commit({{Append("customer_landing", {})}, {}, {}}).ok());
+  constexpr int kWriters = 4, kCommits = 5;
+  std::vector<std::thread> writers;
+  std::vector<Status> failures;
+  std::mutex failures_mutex;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      auto catalog = Catalog::Open(lake_, std::nullopt);  // one per writer, as processes would
+      if (!catalog.ok()) return;
+      for (int i = 0; i < kCommits; ++i) {
+        std::string path =
+            "customer/landing/customer_landing/data/w" + std::to_string(w) + "-" +
+            std::to_string(i) + ".parquet";
+        Status s = (*catalog)->Commit({{Append("customer_landing", {DataFile{path, 10, 100}})},
+                                       {},
+                                       {}});
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(failures_mutex);
+          failures.push_back(s);
+        }
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  for (const Status& s : failures) ADD_FAILURE() << s.ToString();
+  auto table = OpenLake()->GetTable("customer_landing");
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  EXPECT_EQ(table->files.size(), static_cast<size_t>(kWriters * kCommits));
+  EXPECT_EQ(table->rows, 10 * kWriters * kCommits);
+  auto metadata = OpenLake()->IcebergMetadata("customer_landing");
+  ASSERT_TRUE(metadata.ok());
+  // One snapshot per commit that added files (the first commit added none).
+  EXPECT_EQ(metadata->snapshots.size(), static_cast<size_t>(1 + kWriters * kCommits));
 }
 
 TEST_F(CatalogTest, RefusesCatalogFromANewerStedi) {
