@@ -15,8 +15,8 @@
 #include "catalog/sqlite_connection.h"
 #include "storage/file_system.h"
 #include "storage/file_uri.h"
-#include "storage/unique_names.h"
 #include "storage/lake_layout.h"
+#include "storage/unique_names.h"
 
 namespace stedi {
 namespace {

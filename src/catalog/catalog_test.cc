@@ -478,12 +478,10 @@ TEST_F(CatalogTest, ConcurrentAppendsAreAllKeptAsIcebergWritersDo) {
       auto catalog = Catalog::Open(lake_, std::nullopt);  // one per writer, as processes would
       if (!catalog.ok()) return;
       for (int i = 0; i < kCommits; ++i) {
-        std::string path =
-            "customer/landing/customer_landing/data/w" + std::to_string(w) + "-" +
-            std::to_string(i) + ".parquet";
-        Status s = (*catalog)->Commit({{Append("customer_landing", {DataFile{path, 10, 100}})},
-                                       {},
-                                       {}});
+        std::string path = "customer/landing/customer_landing/data/w" + std::to_string(w) + "-" +
+                           std::to_string(i) + ".parquet";
+        Status s =
+            (*catalog)->Commit({{Append("customer_landing", {DataFile{path, 10, 100}})}, {}, {}});
         if (!s.ok()) {
           std::lock_guard<std::mutex> lock(failures_mutex);
           failures.push_back(s);
