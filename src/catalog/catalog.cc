@@ -335,6 +335,17 @@ Status SwapMetadataLocation(SqliteConnection& db, const std::string& database,
   return Status::OK();
 }
 
+// The first column of every row STMT returns, as text (e.g. table names).
+Result<std::vector<std::string>> FirstColumnText(SqliteStatement& stmt) {
+  std::vector<std::string> out;
+  while (true) {
+    STEDI_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(stmt.ColumnText(0));
+  }
+  return out;
+}
+
 Status InsertSourceFile(SqliteConnection& db, const SourceFile& f, const std::string& now) {
   STEDI_ASSIGN_OR_RETURN(std::optional<SourceFile> known, FindSourceFileIn(db, f.source, f.name));
   if (known) {
@@ -634,33 +645,21 @@ Result<std::vector<TableEntry>> Catalog::ListTables() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     STEDI_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kRead));
-    std::vector<std::string> names;
-    {
-      STEDI_ASSIGN_OR_RETURN(
-          auto stmt,
-          db_->Prepare("SELECT name FROM stedi_tables ORDER BY CASE zone WHEN 'landing' THEN 0 "
-                       "WHEN 'trusted' THEN 1 ELSE 2 END, name COLLATE NOCASE"));
-      while (true) {
-        STEDI_ASSIGN_OR_RETURN(bool row, stmt.Step());
-        if (!row) break;
-        names.push_back(stmt.ColumnText(0));
-      }
-    }
-    {
-      // Tables other engines created in our namespace, after ours.
-      STEDI_ASSIGN_OR_RETURN(
-          auto stmt,
-          db_->Prepare("SELECT table_name FROM iceberg_tables WHERE catalog_name = ? AND "
-                       "table_namespace = ? AND (iceberg_type IS NULL OR iceberg_type = "
-                       "'TABLE') AND table_name NOT IN (SELECT name FROM stedi_tables) "
-                       "ORDER BY table_name"));
-      stmt.Bind(1, kIcebergCatalogName).Bind(2, database_);
-      while (true) {
-        STEDI_ASSIGN_OR_RETURN(bool row, stmt.Step());
-        if (!row) break;
-        names.push_back(stmt.ColumnText(0));
-      }
-    }
+    STEDI_ASSIGN_OR_RETURN(
+        auto ours,
+        db_->Prepare("SELECT name FROM stedi_tables ORDER BY CASE zone WHEN 'landing' THEN 0 "
+                     "WHEN 'trusted' THEN 1 ELSE 2 END, name COLLATE NOCASE"));
+    STEDI_ASSIGN_OR_RETURN(std::vector<std::string> names, FirstColumnText(ours));
+    // Tables other engines created in our namespace, after ours.
+    STEDI_ASSIGN_OR_RETURN(
+        auto theirs,
+        db_->Prepare("SELECT table_name FROM iceberg_tables WHERE catalog_name = ? AND "
+                     "table_namespace = ? AND (iceberg_type IS NULL OR iceberg_type = "
+                     "'TABLE') AND table_name NOT IN (SELECT name FROM stedi_tables) "
+                     "ORDER BY table_name"));
+    theirs.Bind(1, kIcebergCatalogName).Bind(2, database_);
+    STEDI_ASSIGN_OR_RETURN(std::vector<std::string> foreign, FirstColumnText(theirs));
+    names.insert(names.end(), foreign.begin(), foreign.end());
     for (const std::string& name : names) {
       STEDI_ASSIGN_OR_RETURN(std::optional<TableRecord> record, FindTableRecordLocked(name));
       if (record) records.push_back(std::move(*record));
@@ -804,9 +803,9 @@ Status Catalog::Rollback(std::string_view name, int64_t snapshot_id) {
                            (record->stored ? " has no Iceberg snapshots to roll back to"
                                            : " belongs to another engine; roll it back there"));
   }
-  STEDI_ASSIGN_OR_RETURN(iceberg::TableMetadata metadata,
-                         ReadTableMetadata(*fs_, *record->metadata_location));
-  if (metadata.current_snapshot_id == snapshot_id) return Status::OK();
+  STEDI_ASSIGN_OR_RETURN(auto current, LoadMetadata(*record->metadata_location));
+  if (current->current_snapshot_id == snapshot_id) return Status::OK();
+  iceberg::TableMetadata metadata = *current;
   STEDI_ASSIGN_OR_RETURN(
       metadata, RollbackMetadata(std::move(metadata), snapshot_id, *record->metadata_location,
                                  NowMillis(), record->name));
@@ -848,16 +847,8 @@ Result<Catalog::ExpireReport> Catalog::ExpireSnapshots(int64_t cutoff_ms) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     STEDI_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kRead));
-    std::vector<std::string> names;
-    {
-      STEDI_ASSIGN_OR_RETURN(auto stmt,
-                             db_->Prepare("SELECT name FROM stedi_tables ORDER BY name"));
-      while (true) {
-        STEDI_ASSIGN_OR_RETURN(bool row, stmt.Step());
-        if (!row) break;
-        names.push_back(stmt.ColumnText(0));
-      }
-    }
+    STEDI_ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT name FROM stedi_tables ORDER BY name"));
+    STEDI_ASSIGN_OR_RETURN(std::vector<std::string> names, FirstColumnText(stmt));
     for (const std::string& name : names) {
       STEDI_ASSIGN_OR_RETURN(std::optional<TableRecord> record, FindTableRecordLocked(name));
       if (record && record->metadata_location) records.push_back(std::move(*record));
@@ -872,9 +863,9 @@ Result<Catalog::ExpireReport> Catalog::ExpireSnapshots(int64_t cutoff_ms) {
     for (const PreparedSnapshot& p : prepared) (void)fs_->DeleteFile(p.written.front());
   };
   for (const TableRecord& record : records) {
-    auto metadata = ReadTableMetadata(*fs_, *record.metadata_location);
+    auto metadata = LoadMetadata(*record.metadata_location);
     Result<std::optional<ExpiryPlan>> plan =
-        metadata.ok() ? PlanExpiry(*fs_, *metadata, *record.metadata_location, cutoff_ms, now_ms)
+        metadata.ok() ? PlanExpiry(*fs_, **metadata, *record.metadata_location, cutoff_ms, now_ms)
                       : Result<std::optional<ExpiryPlan>>(metadata.status());
     if (!plan.ok()) {
       discard();

@@ -415,13 +415,21 @@ class IngestRun {
     for (size_t s = 0; s < sources.size(); ++s) {
       std::shared_ptr<const Schema> schema = sources[s].schema;
       int last_column_id = 0;
-      auto table = catalog_.GetTable(sources[s].table);
-      if (table.ok()) {
-        schema = std::make_shared<const Schema>(table->schema);
-        auto metadata = catalog_.IcebergMetadata(sources[s].table);
-        if (metadata.ok()) last_column_id = metadata->last_column_id;
-      } else if (!table.status().IsNotFound()) {
-        return table.status();
+      // The schema is in the metadata file; the table's manifests need not be read for it.
+      auto metadata = catalog_.IcebergMetadata(sources[s].table);
+      if (metadata.ok()) {
+        schema = std::make_shared<const Schema>(*metadata->current_schema());
+        last_column_id = metadata->last_column_id;
+      } else if (metadata.status().IsNotFound()) {
+        // A table from before tables were Iceberg tables, or none yet.
+        auto table = catalog_.GetTable(sources[s].table);
+        if (table.ok()) {
+          schema = std::make_shared<const Schema>(table->schema);
+        } else if (!table.status().IsNotFound()) {
+          return table.status();
+        }
+      } else {
+        return metadata.status();
       }
       schemas_[s].Reset(std::move(schema), last_column_id);
     }
