@@ -85,6 +85,10 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
   }
   std::unique_ptr<SqliteConnection> connection(new SqliteConnection(db, path));
   sqlite3_extended_result_codes(db, 1);
+  // Each stedi command is a short process: checkpointing the WAL into the database whenever it
+  // closes would cost every command a few more syncs. SQLite checkpoints by itself once the WAL
+  // grows (1000 pages), and every reader (PyIceberg, Spark, the sqlite3 shell) reads through it.
+  sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   sqlite3_busy_timeout(db, busy_timeout_ms);
   // WAL lets readers (PyIceberg, Spark, a second stedi) read while one writer commits.
   STEDI_ASSIGN_OR_RETURN(auto wal, connection->Prepare("PRAGMA journal_mode=WAL"));

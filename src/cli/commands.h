@@ -20,6 +20,8 @@ struct GenerateArgs {
   std::string out;
   int64_t customers = 1000;
   uint64_t seed = 42;
+  int64_t files_per_source = 0;  // 0: 10,000 records per file, like the real landing files
+  double messy = 0;              // share of records with bad input, in [0, 1]
 };
 int RunGenerateCommand(const GenerateArgs& args);
 

@@ -29,6 +29,16 @@ int main(int argc, char** argv) {
   generate->add_option("--customers", gen.customers, "Number of customers")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   generate->add_option("--seed", gen.seed, "Seed: the same seed gives the same bytes");
+  generate
+      ->add_option("--files-per-source", gen.files_per_source,
+                   "Files per source, split by customer (default: 10,000 records per file)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+  generate
+      ->add_option("--messy", gen.messy,
+                   "Share of records with bad input (CRLF, `}{`, truncated fragments, key case, "
+                   "wrong types, invalid UTF-8, extra/null/missing fields), plus a BOM, an empty "
+                   "and gzip files per source; expected.json counts them")
+      ->check(CLI::Range(0.0, 1.0));
 
   stedi::IngestArgs ing;
   std::string database;

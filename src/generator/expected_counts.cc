@@ -32,17 +32,49 @@ void AppendPolicy(std::string* out, const char* name, const ExpectedCounts& c,
 
 }  // namespace
 
-std::string ExpectedCountsToJson(const ExpectedCounts& counts, int64_t customers, uint64_t seed,
-                                 int64_t rows_per_file) {
+const char* MessKindName(MessKind kind) {
+  switch (kind) {
+    case MessKind::kCrlf:
+      return "crlf_line_end";
+    case MessKind::kConcatenated:
+      return "objects_on_one_line";
+    case MessKind::kTruncatedCopy:
+      return "truncated_fragment";
+    case MessKind::kKeyCase:
+      return "key_case";
+    case MessKind::kWrongType:
+      return "wrong_type";
+    case MessKind::kInvalidUtf8:
+      return "invalid_utf8";
+    case MessKind::kExtraField:
+      return "extra_field";
+    case MessKind::kNullField:
+      return "null_field";
+    case MessKind::kMissingField:
+      return "missing_field";
+  }
+  return "unknown";
+}
+
+std::string ExpectedCountsToJson(const ExpectedCounts& counts, const GeneratorSettings& settings) {
   std::string out = "{\n  \"generator\": {\n";
-  AppendField(&out, "    ", "customers", customers, false);
+  AppendField(&out, "    ", "customers", settings.customers, false);
   // The seed is unsigned 64-bit; print it as such rather than through int64_t.
-  out += "    \"seed\": " + std::to_string(seed) + ",\n";
-  AppendField(&out, "    ", "rows_per_file", rows_per_file, true);
+  out += "    \"seed\": " + std::to_string(settings.seed) + ",\n";
+  AppendField(&out, "    ", "rows_per_file", settings.rows_per_file, false);
+  AppendField(&out, "    ", "files_per_source", settings.files_per_source, false);
+  AppendField(&out, "    ", "messy_per_million", settings.messy_per_million, true);
   out += "  },\n  \"landing\": {\n";
   AppendField(&out, "    ", "customer_landing", counts.customer_landing, false);
   AppendField(&out, "    ", "accelerometer_landing", counts.accelerometer_landing, false);
   AppendField(&out, "    ", "step_trainer_landing", counts.step_trainer_landing, true);
+  out += "  },\n";
+  AppendField(&out, "  ", "quarantine", counts.quarantine, false);
+  out += "  \"messes\": {\n";
+  for (int k = 0; k < kMessKinds; ++k) {
+    AppendField(&out, "    ", MessKindName(static_cast<MessKind>(k)), counts.messes[k],
+                k + 1 == kMessKinds);
+  }
   out += "  },\n  \"policies\": {\n";
   AppendPolicy(&out, "standard", counts, counts.standard, false);
   AppendPolicy(&out, "since-consent", counts, counts.since_consent, false);

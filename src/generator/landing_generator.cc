@@ -2,8 +2,11 @@
 
 #include <array>
 #include <charconv>
+#include <limits>
 #include <memory>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "generator/json_lines_file_sequence.h"
 #include "generator/pseudo_random.h"
@@ -116,24 +119,44 @@ class LandingWriter {
     // accelerometer about 20 ms later and step trainer about 600 ms later.
     const int64_t first_name =
         base_time_ + 35000000000 + static_cast<int64_t>(SplitMix64(state) % 1000000000ULL);
-    customers_ = std::make_unique<JsonLinesFileSequence>(fs, out_dir, "customer/landing",
-                                                         "customer", first_name, SplitMix64(state),
-                                                         options.rows_per_file);
-    accelerometer_ = std::make_unique<JsonLinesFileSequence>(
-        fs, out_dir, "accelerometer/landing", "accelerometer", first_name + 20, SplitMix64(state),
-        options.rows_per_file);
-    step_trainer_ = std::make_unique<JsonLinesFileSequence>(
-        fs, out_dir, "step_trainer/landing", "step_trainer", first_name + 613, SplitMix64(state),
-        options.rows_per_file);
+    const int64_t rows_per_file =
+        options.files_per_source > 0 ? std::numeric_limits<int64_t>::max() : options.rows_per_file;
+    customers_ = std::make_unique<JsonLinesFileSequence>(
+        fs, out_dir, "customer/landing", "customer", first_name, SplitMix64(state), rows_per_file);
+    accelerometer_ = std::make_unique<JsonLinesFileSequence>(fs, out_dir, "accelerometer/landing",
+                                                             "accelerometer", first_name + 20,
+                                                             SplitMix64(state), rows_per_file);
+    step_trainer_ =
+        std::make_unique<JsonLinesFileSequence>(fs, out_dir, "step_trainer/landing", "step_trainer",
+                                                first_name + 613, SplitMix64(state), rows_per_file);
+    if (options.messy_per_million > 0) {
+      for (JsonLinesFileSequence* seq : Sequences()) {
+        seq->SetNextFilePrefix("\xEF\xBB\xBF");  // a UTF-8 BOM
+        seq->SetGzipEvery(5);
+      }
+    }
     line_.reserve(512);
   }
 
   Status Run(GeneratorSummary* summary) {
+    int64_t file_index = 0;
     for (int64_t i = 0; i < options_.customers; ++i) {
+      if (options_.files_per_source > 0) {
+        // Exact in integers: i * K / N never overflows for the sizes a disk holds.
+        const int64_t wanted = static_cast<int64_t>(static_cast<__int128>(i) *
+                                                    options_.files_per_source / options_.customers);
+        if (wanted != file_index) {
+          file_index = wanted;
+          for (JsonLinesFileSequence* seq : Sequences()) STEDI_RETURN_NOT_OK(seq->StartNewFile());
+        }
+      }
       STEDI_RETURN_NOT_OK(WriteCustomer(i));
       CloseSlots(i, /*all=*/false);
     }
     CloseSlots(options_.customers, /*all=*/true);
+    if (options_.messy_per_million > 0) {
+      for (JsonLinesFileSequence* seq : Sequences()) STEDI_RETURN_NOT_OK(seq->WriteEmptyFile());
+    }
     STEDI_RETURN_NOT_OK(customers_->Finish());
     STEDI_RETURN_NOT_OK(accelerometer_->Finish());
     STEDI_RETURN_NOT_OK(step_trainer_->Finish());
@@ -241,7 +264,7 @@ class LandingWriter {
     AppendConsent(&line_, "shareWithPublicAsOfDate", shared_public);
     AppendConsent(&line_, "shareWithFriendsAsOfDate", friends);
     line_ += '}';
-    STEDI_RETURN_NOT_OK(customers_->AppendLine(line_));
+    STEDI_RETURN_NOT_OK(Emit(Source::kCustomer));
 
     const bool trusted = research.kind == Consent::Kind::kDate;
     if (trusted) {
@@ -322,7 +345,7 @@ class LandingWriter {
         line_ += ",\"z\":";
         line_ += kAxisValues[code % 3];
         line_ += '}';
-        STEDI_RETURN_NOT_OK(accelerometer_->AppendLine(line_));
+        STEDI_RETURN_NOT_OK(Emit(Source::kAccelerometer));
       }
       readings += per_time_[k];
       if (trusted && times_[k] >= consent) {
@@ -340,7 +363,7 @@ class LandingWriter {
       line_ += "\",\"distanceFromObject\":";
       AppendInt(&line_, rng_.Between(201, 300));
       line_ += '}';
-      STEDI_RETURN_NOT_OK(step_trainer_->AppendLine(line_));
+      STEDI_RETURN_NOT_OK(Emit(Source::kStepTrainer));
     }
 
     if (!trusted) return Status::OK();
@@ -400,8 +423,115 @@ class LandingWriter {
     slots_.resize(kept);
   }
 
+  enum class Source { kCustomer, kAccelerometer, kStepTrainer };
+
+  std::array<JsonLinesFileSequence*, 3> Sequences() {
+    return {customers_.get(), accelerometer_.get(), step_trainer_.get()};
+  }
+
+  // Writes line_ as the next record of SOURCE, first spoiling it with one kind of mess when
+  // the mess stream says so.
+  Status Emit(Source source) {
+    JsonLinesFileSequence& seq = *Sequences()[static_cast<size_t>(source)];
+    bool& open_line = open_line_[static_cast<size_t>(source)];
+    std::string_view ending = "\n";
+    if (options_.messy_per_million > 0 && mess_rng_.Chance(options_.messy_per_million)) {
+      // Kinds 0..4 fit every source; the customer-only ones follow.
+      const int kinds = source == Source::kCustomer ? kMessKinds : 5;
+      const auto kind = static_cast<MessKind>(mess_rng_.Below(static_cast<uint64_t>(kinds)));
+      ++counts_.messes[static_cast<size_t>(kind)];
+      switch (kind) {
+        case MessKind::kCrlf:
+          ending = "\r\n";
+          break;
+        case MessKind::kConcatenated:
+          ending = "";
+          break;
+        case MessKind::kTruncatedCopy:
+          STEDI_RETURN_NOT_OK(seq.AppendBytes(TruncatedCopy(open_line)));
+          ++counts_.quarantine;
+          break;
+        default:
+          Spoil(source, kind);
+      }
+    }
+    open_line = ending.empty();
+    return seq.AppendRecord(line_, ending);
+  }
+
+  // line_ cut inside one of its strings (a key or a value) and ended with a line break: no
+  // reader can take it for a record, and a raw line break inside a string ends it right there,
+  // so it never swallows the next record. Starts on a line of its own.
+  std::string TruncatedCopy(bool after_open_line) {
+    std::vector<std::pair<size_t, size_t>> strings;  // [open quote, close quote]
+    for (size_t i = 0; i < line_.size(); ++i) {
+      if (line_[i] != '"') continue;
+      const size_t close = line_.find('"', i + 1);
+      if (close == std::string::npos) break;
+      if (close - i >= 3) strings.emplace_back(i, close);
+      i = close;
+    }
+    const auto [open, close] = strings[mess_rng_.Below(strings.size())];
+    const size_t cut = open + 2 + mess_rng_.Below(close - open - 2);
+    std::string fragment = after_open_line ? "\n" : "";
+    fragment.append(line_, 0, cut);
+    fragment += '\n';
+    return fragment;
+  }
+
+  static void ReplaceFirst(std::string* text, std::string_view from, std::string_view to) {
+    const size_t at = text->find(from);
+    if (at != std::string::npos) text->replace(at, from.size(), to);
+  }
+
+  // Applies a mess that keeps the record's meaning to line_ (see MessKind).
+  void Spoil(Source source, MessKind kind) {
+    switch (kind) {
+      case MessKind::kKeyCase:
+        if (source == Source::kCustomer) ReplaceFirst(&line_, "\"email\"", "\"Email\"");
+        if (source == Source::kAccelerometer) {
+          ReplaceFirst(&line_, "\"timestamp\"", "\"timeStamp\"");
+        }
+        if (source == Source::kStepTrainer) {
+          ReplaceFirst(&line_, "\"serialNumber\"", "\"SerialNumber\"");
+        }
+        break;
+      case MessKind::kWrongType:
+        if (source == Source::kCustomer) ReplaceFirst(&line_, "\"8015551212\"", "8015551212");
+        if (source == Source::kAccelerometer) {
+          // "x":-1.0 becomes "x":"-1.0": a string where a number belongs.
+          const size_t at = line_.find("\"x\":") + 4;
+          line_.insert(line_.find(',', at), "\"");
+          line_.insert(at, "\"");
+        }
+        if (source == Source::kStepTrainer) {
+          const size_t at = line_.find("\"distanceFromObject\":") + 21;
+          line_.insert(line_.size() - 1, "\"");
+          line_.insert(at, "\"");
+        }
+        break;
+      case MessKind::kInvalidUtf8:
+        line_.insert(std::string_view("{\"customerName\": \"").size(), "\xFF");
+        break;
+      case MessKind::kExtraField:
+        line_.insert(line_.size() - 1, ", \"loyaltyTier\": \"gold\"");
+        break;
+      case MessKind::kNullField:
+        ReplaceFirst(&line_, "\"phone\": \"8015551212\"", "\"phone\": null");
+        break;
+      case MessKind::kMissingField:
+        ReplaceFirst(&line_, "\"phone\": \"8015551212\", ", "");
+        break;
+      default:
+        break;
+    }
+  }
+
   const GeneratorOptions& options_;
   PseudoRandom rng_;
+  // Messes draw from their own stream, so the clean records are the same with or without them.
+  PseudoRandom mess_rng_{options_.seed ^ 0x6d657373795f3031ULL};
+  std::array<bool, 3> open_line_{};  // per source: the last record ended without a line end
   int64_t base_time_ = 0;
   uint64_t name_salt_ = 0;
   std::unique_ptr<JsonLinesFileSequence> customers_;
@@ -428,6 +558,14 @@ Status GenerateLanding(FileSystem& fs, const std::string& out_dir, const Generat
     return Status::Invalid("generator: customers must be >= 0, got " +
                            std::to_string(options.customers));
   }
+  if (options.files_per_source < 0) {
+    return Status::Invalid("generator: files_per_source must be >= 0, got " +
+                           std::to_string(options.files_per_source));
+  }
+  if (options.messy_per_million > 1000000) {
+    return Status::Invalid("generator: messy_per_million must be <= 1000000, got " +
+                           std::to_string(options.messy_per_million));
+  }
   if (options.rows_per_file < 1) {
     return Status::Invalid("generator: rows_per_file must be >= 1, got " +
                            std::to_string(options.rows_per_file));
@@ -435,8 +573,13 @@ Status GenerateLanding(FileSystem& fs, const std::string& out_dir, const Generat
   if (summary == nullptr) return Status::Invalid("generator: summary must not be null");
   LandingWriter writer(fs, out_dir, options);
   STEDI_RETURN_NOT_OK(writer.Run(summary).WithContext("generating landing data in " + out_dir));
-  const std::string expected =
-      ExpectedCountsToJson(writer.counts(), options.customers, options.seed, options.rows_per_file);
+  GeneratorSettings settings;
+  settings.customers = options.customers;
+  settings.seed = options.seed;
+  settings.rows_per_file = options.rows_per_file;
+  settings.files_per_source = options.files_per_source;
+  settings.messy_per_million = options.messy_per_million;
+  const std::string expected = ExpectedCountsToJson(writer.counts(), settings);
   STEDI_RETURN_NOT_OK(fs.WriteAll(JoinPath(out_dir, "expected.json"), expected));
   summary->files.push_back("expected.json");
   return Status::OK();

@@ -16,6 +16,15 @@ struct GeneratorOptions {
   uint64_t seed = 42;        ///< Same options, same bytes.
   /// Lines per landing file, >= 1 (the real accelerometer/step-trainer files hold 10,000).
   int64_t rows_per_file = 10000;
+  /// When > 0, each source is written as this many files instead, split by customer: customer
+  /// i goes to file i * files_per_source / customers (fewer files when there are fewer
+  /// customers), the way landing folders fill up over time.
+  int64_t files_per_source = 0;
+  /// Records per million that carry one kind of bad input (MessKind), drawn from their own
+  /// random stream so the records themselves, and every table's rows, stay those of the clean
+  /// dataset. When > 0, each source also gets a UTF-8 BOM at the start of its first file, an
+  /// empty file, and every fifth file gzip-compressed (`.json.gz`).
+  uint32_t messy_per_million = 0;
 };
 
 /// Describes what GenerateLanding wrote.
@@ -36,7 +45,8 @@ struct GeneratorSummary {
 /// key order and formatting; n is a fake epoch-ms derived from the seed) and `expected.json`
 /// with the exact row count of every table under each policy, counted while generating.
 /// Streams customer by customer, so memory does not grow with options.customers. Returns
-/// Invalid for a negative customer count or rows_per_file < 1, and the file system's Status
+/// Invalid for a negative customer count, rows_per_file < 1, files_per_source < 0 or
+/// messy_per_million > 1,000,000, and the file system's Status
 /// when a write fails (files already closed stay behind).
 Status GenerateLanding(FileSystem& fs, const std::string& out_dir, const GeneratorOptions& options,
                        GeneratorSummary* summary);

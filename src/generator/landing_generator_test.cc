@@ -475,3 +475,116 @@ TEST(LandingGeneratorTest, RejectsInvalidOptions) {
 
 }  // namespace
 }  // namespace stedi
+
+namespace stedi {
+namespace {
+
+// Every file the generator wrote under /out, relative path -> bytes, without parsing them.
+std::map<std::string, std::string> RawFiles(const GeneratorOptions& options,
+                                            GeneratorSummary* summary) {
+  auto fs = NewMemoryFileSystem();
+  Status st = GenerateLanding(*fs, "/out", options, summary);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  std::map<std::string, std::string> files;
+  auto listed = fs->ListRecursive("/out");
+  EXPECT_TRUE(listed.ok());
+  for (const FileInfo& f : *listed) files[f.path.substr(5)] = *fs->ReadAll(f.path);
+  return files;
+}
+
+TEST(LandingGeneratorTest, FilesPerSourceSplitsEverySourceByCustomerRange) {
+  GeneratorOptions options;
+  options.customers = 100;
+  options.files_per_source = 4;
+  GeneratorSummary summary;
+  const Dataset d = Generate(options, &summary);
+  std::map<std::string, std::vector<std::string>> by_source;  // in file order
+  for (const std::string& rel : summary.files) {
+    if (rel != "expected.json") by_source[rel.substr(0, rel.find('/'))].push_back(rel);
+  }
+  ASSERT_EQ(by_source.size(), 3u);
+  for (const auto& [source, files] : by_source) EXPECT_EQ(files.size(), 4u) << source;
+  // 100 customers in 4 files: 25 each, and each accelerometer file holds a later range of
+  // customers (the number in the e-mail is the customer's index) than the one before it.
+  for (const std::string& rel : by_source["customer"]) {
+    EXPECT_EQ(Lines(d.files.at(rel)).size(), 25u) << rel;
+  }
+  int64_t previous_max = -1;
+  for (const std::string& rel : by_source["accelerometer"]) {
+    int64_t lo = INT64_MAX, hi = -1;
+    for (const std::string& line : Lines(d.files.at(rel))) {
+      const size_t at = line.find("@test.com");
+      size_t digits = at;
+      while (digits > 0 && std::isdigit(static_cast<unsigned char>(line[digits - 1]))) --digits;
+      const int64_t index = std::stoll(line.substr(digits, at - digits));
+      lo = std::min(lo, index);
+      hi = std::max(hi, index);
+    }
+    EXPECT_GT(lo, previous_max) << rel;
+    previous_max = hi;
+  }
+}
+
+TEST(LandingGeneratorTest, MessyDataKeepsTheCleanCountsAndCountsItsFragments) {
+  GeneratorOptions clean;
+  clean.customers = 200;
+  clean.files_per_source = 3;
+  GeneratorOptions messy = clean;
+  messy.messy_per_million = 50000;
+  GeneratorSummary clean_summary, messy_summary, again_summary;
+  const auto clean_files = RawFiles(clean, &clean_summary);
+  const auto messy_files = RawFiles(messy, &messy_summary);
+  EXPECT_EQ(RawFiles(messy, &again_summary), messy_files);  // same options, same bytes
+
+  ExpectedCounts expected = messy_summary.expected;
+  EXPECT_GT(expected.quarantine, 0);
+  EXPECT_EQ(expected.quarantine, expected.messes[static_cast<size_t>(MessKind::kTruncatedCopy)]);
+  int64_t messes = 0;
+  for (int64_t n : expected.messes) messes += n;
+  const int64_t records =
+      expected.customer_landing + expected.accelerometer_landing + expected.step_trainer_landing;
+  // About 5 % of the records, far from 0 and from all of them.
+  EXPECT_GT(messes, records / 40);
+  EXPECT_LT(messes, records / 10);
+  // Messes never change a table: only the fragments and their tally differ.
+  expected.quarantine = 0;
+  expected.messes = {};
+  EXPECT_EQ(expected, clean_summary.expected);
+
+  // Per source: the three data files plus an empty one; the first starts with a BOM and the
+  // second is gzip-compressed.
+  for (const char* source : {"customer", "accelerometer", "step_trainer"}) {
+    std::vector<std::string> files;
+    for (const std::string& rel : messy_summary.files) {
+      if (rel.starts_with(std::string(source) + "/")) files.push_back(rel);
+    }
+    ASSERT_EQ(files.size(), 4u) << source;
+    EXPECT_TRUE(messy_files.at(files[0]).starts_with("\xEF\xBB\xBF")) << files[0];
+    EXPECT_TRUE(files[1].ends_with(".json.gz")) << files[1];
+    EXPECT_TRUE(messy_files.at(files[1]).starts_with("\x1f\x8b")) << files[1];
+    EXPECT_EQ(messy_files.at(files[3]), "") << files[3];
+  }
+  // Objects on one line and CRLF line ends are there.
+  bool joined = false, crlf = false;
+  for (const auto& [rel, bytes] : messy_files) {
+    joined = joined || bytes.find("}{") != std::string::npos;
+    crlf = crlf || bytes.find("}\r\n") != std::string::npos;
+  }
+  EXPECT_TRUE(joined);
+  EXPECT_TRUE(crlf);
+  EXPECT_EQ(clean_files.size(), 3u * 3 + 1);  // no BOM, gzip or empty file when clean
+}
+
+TEST(LandingGeneratorTest, RejectsBadSplitAndMessOptions) {
+  auto fs = NewMemoryFileSystem();
+  GeneratorSummary summary;
+  GeneratorOptions options;
+  options.files_per_source = -1;
+  EXPECT_TRUE(GenerateLanding(*fs, "/out", options, &summary).IsInvalid());
+  options.files_per_source = 0;
+  options.messy_per_million = 1000001;
+  EXPECT_TRUE(GenerateLanding(*fs, "/out", options, &summary).IsInvalid());
+}
+
+}  // namespace
+}  // namespace stedi
