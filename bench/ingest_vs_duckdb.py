@@ -64,7 +64,7 @@ def bench_dataset(name, source, reps, stedi, work):
     stedi_times, duck_times = [], []
     stedi_rows = duck_rows = None
     # Every run writes into a new folder, deleted (and the deletion synced) before the next run,
-    # so no run pays for the write-back of another's output (see pipeline_vs_duckdb.py).
+    # so no run pays for the write-back of another's output (see pipeline_harness.py).
     def settle(folder):
         shutil.rmtree(folder, ignore_errors=True)
         os.sync()

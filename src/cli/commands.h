@@ -52,6 +52,7 @@ struct SqlArgs {
   std::optional<std::string> query;  ///< none: interactive shell on a terminal, else stdin
   bool timer = false;
   size_t threads = 0;
+  std::string memory_limit;  ///< e.g. "512MiB"; empty: the default share of the machine
 };
 int RunSqlCommand(const SqlArgs& args);
 
@@ -61,6 +62,7 @@ struct RunArgs {
   std::optional<std::string> models;  ///< folder of models; none: the models built into stedi
   std::string format = "table";
   size_t threads = 0;
+  std::string memory_limit;  ///< e.g. "2GiB"; empty: the default share of the machine
 };
 int RunRunCommand(const RunArgs& args);
 

@@ -77,6 +77,9 @@ int main(int argc, char** argv) {
   run->add_option("--format", run_args.format, "Report format: table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
   run->add_option("--threads", run_args.threads, "Worker threads (default: one per core)");
+  run->add_option("--memory-limit", run_args.memory_limit,
+                  "Memory for hash tables and sort buffers before they spill to the lake's _tmp "
+                  "folder, e.g. 512MiB (default: a quarter of RAM, at most 1GiB)");
 
   stedi::SqlArgs sql_args;
   std::string query;
@@ -87,6 +90,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "csv", "json"}));
   sql->add_flag("--timer", sql_args.timer, "Print each query's elapsed time");
   sql->add_option("--threads", sql_args.threads, "Worker threads (default: one per core)");
+  sql->add_option("--memory-limit", sql_args.memory_limit,
+                  "Memory for hash tables and sort buffers before they spill, e.g. 512MiB "
+                  "(default: a quarter of RAM, at most 1GiB)");
   auto* query_opt = sql->add_option("QUERY", query, "The query (none: shell or stdin)");
 
   stedi::HistoryArgs hist;

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/byte_size.h"
 #include "cli/commands.h"
 #include "cli/table_printer.h"
 #include "pipeline/run_job.h"
@@ -152,10 +153,16 @@ int RunRunCommand(const RunArgs& args) {
   options.policy = args.policy;
   options.models_dir = args.models;
   options.threads = args.threads;
+  if (!args.memory_limit.empty()) {
+    Result<uint64_t> limit = ParseByteSize(args.memory_limit);
+    if (!limit.ok()) return ReportFailure(limit.status().WithContext("--memory-limit"));
+    options.memory_limit = *limit;
+  }
   Result<RunReport> run = RunPipeline(*fs, options);
   if (!run.ok()) return ReportFailure(run.status());
   for (const std::string& w : run->warnings) std::cerr << "stedi: warning: " << w << "\n";
-  Result<ValidationReport> report = ValidateLake(*fs, args.lake, args.policy, args.threads);
+  Result<ValidationReport> report =
+      ValidateLake(*fs, args.lake, args.policy, args.threads, options.memory_limit);
   if (!report.ok()) {
     return ReportFailure(
         report.status().WithContext("the tables were published, but validating them failed"));

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <string>
 
+#include "cli/byte_size.h"
 #include "cli/commands.h"
 #include "cli/sql_script.h"
 #include "cli/sql_session.h"
@@ -14,7 +15,13 @@ namespace stedi {
 int RunSqlCommand(const SqlArgs& args) {
   auto format = ParseOutputFormat(args.format);
   if (!format.ok()) return ReportFailure(format.status());
-  auto session = SqlSession::Open(args.lake, args.threads);
+  size_t memory_limit = 0;
+  if (!args.memory_limit.empty()) {
+    Result<uint64_t> limit = ParseByteSize(args.memory_limit);
+    if (!limit.ok()) return ReportFailure(limit.status().WithContext("--memory-limit"));
+    memory_limit = *limit;
+  }
+  auto session = SqlSession::Open(args.lake, args.threads, memory_limit);
   if (!session.ok()) return ReportFailure(session.status());
   (*session)->settings() = {*format, args.timer};
 

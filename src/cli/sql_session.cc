@@ -9,7 +9,8 @@
 
 namespace stedi {
 
-Result<std::unique_ptr<SqlSession>> SqlSession::Open(const std::string& lake_dir, size_t threads) {
+Result<std::unique_ptr<SqlSession>> SqlSession::Open(const std::string& lake_dir, size_t threads,
+                                                     size_t memory_limit) {
   std::unique_ptr<SqlSession> session(new SqlSession());
   session->fs_ = NewLocalFileSystem();
   LakeLayout layout(lake_dir);
@@ -19,6 +20,10 @@ Result<std::unique_ptr<SqlSession>> SqlSession::Open(const std::string& lake_dir
   session->context_.temp_dir = layout.TempFolder();
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   session->context_.threads = static_cast<int>(threads);
+  session->budget_ =
+      std::make_unique<sql::MemoryBudget>(memory_limit ? memory_limit : sql::DefaultMemoryLimit());
+  session->context_.memory_budget = session->budget_.get();
+  session->context_.memory_limit_bytes = session->budget_->limit();
   return session;
 }
 

@@ -8,6 +8,7 @@
 
 #include "catalog/catalog.h"
 #include "cli/table_printer.h"
+#include "sql/execution/memory_budget.h"
 #include "sql/execution/operator.h"
 #include "sql/table_resolver.h"
 #include "status/result.h"
@@ -26,8 +27,10 @@ struct SqlSessionSettings {
 class SqlSession {
  public:
   /// Opens the existing lake LAKE_DIR (NotFound when it has no catalog.db). THREADS 0 means
-  /// one per core.
-  static Result<std::unique_ptr<SqlSession>> Open(const std::string& lake_dir, size_t threads);
+  /// one per core; MEMORY_LIMIT 0 means sql::DefaultMemoryLimit() bytes for the hash tables
+  /// and sort buffers of the queries before they spill.
+  static Result<std::unique_ptr<SqlSession>> Open(const std::string& lake_dir, size_t threads,
+                                                  size_t memory_limit = 0);
 
   SqlSessionSettings& settings() { return settings_; }
   Catalog& catalog() { return *catalog_; }
@@ -42,6 +45,7 @@ class SqlSession {
   std::unique_ptr<FileSystem> fs_;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<sql::TableResolver> resolver_;
+  std::unique_ptr<sql::MemoryBudget> budget_;
   sql::ExecutionContext context_;
   SqlSessionSettings settings_;
 };

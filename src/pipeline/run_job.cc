@@ -15,6 +15,7 @@
 #include "pipeline/model_set.h"
 #include "pipeline/overlay_table_resolver.h"
 #include "sql/execution/background_prefetch.h"
+#include "sql/execution/memory_budget.h"
 #include "sql/query.h"
 #include "storage/lake_layout.h"
 
@@ -88,13 +89,16 @@ class PipelineRun {
         options_(options),
         catalog_(catalog),
         layout_(options.lake_dir),
-        resolver_(sql::MakeCatalogResolver(&catalog)) {
+        resolver_(sql::MakeCatalogResolver(&catalog)),
+        budget_(options.memory_limit ? options.memory_limit : sql::DefaultMemoryLimit()) {
     report_.database = catalog.database();
     report_.policy = options.policy;
     report_.run_id = NewRunId();
     context_.fs = &fs;
     context_.temp_dir = layout_.TempFolder();
     context_.threads = static_cast<int>(options.threads ? options.threads : DefaultParallelism());
+    context_.memory_budget = &budget_;
+    context_.memory_limit_bytes = budget_.limit();
   }
 
   Result<RunReport> Run() {
@@ -251,6 +255,7 @@ class PipelineRun {
   Catalog& catalog_;
   LakeLayout layout_;
   OverlayTableResolver resolver_;
+  sql::MemoryBudget budget_;
   sql::ExecutionContext context_;
   RunReport report_;
   std::vector<std::string> written_;  // relative to the lake root

@@ -18,6 +18,9 @@ struct RunOptions {
   std::optional<std::string> models_dir;
   /// Worker threads for the queries; 0 means one per core.
   size_t threads = 0;
+  /// Bytes the queries' hash tables and sort buffers may hold together before they spill;
+  /// 0 means sql::DefaultMemoryLimit().
+  size_t memory_limit = 0;
 };
 
 /// One table a run built.

@@ -5,6 +5,7 @@
 
 #include "catalog/catalog.h"
 #include "concurrency/thread_pool.h"
+#include "sql/execution/memory_budget.h"
 #include "sql/query.h"
 #include "storage/lake_layout.h"
 
@@ -124,9 +125,12 @@ std::string DifferenceNote(std::string_view policy, std::string_view table) {
 
 class LakeValidator {
  public:
-  LakeValidator(FileSystem& fs, Catalog& catalog, size_t threads)
-      : resolver_(sql::MakeCatalogResolver(&catalog)) {
+  LakeValidator(FileSystem& fs, Catalog& catalog, size_t threads, size_t memory_limit)
+      : resolver_(sql::MakeCatalogResolver(&catalog)),
+        budget_(memory_limit ? memory_limit : sql::DefaultMemoryLimit()) {
     context_.fs = &fs;
+    context_.memory_budget = &budget_;
+    context_.memory_limit_bytes = budget_.limit();
     context_.temp_dir = LakeLayout(catalog.lake_dir()).TempFolder();
     context_.threads = static_cast<int>(threads ? threads : DefaultParallelism());
   }
@@ -149,6 +153,7 @@ class LakeValidator {
 
  private:
   std::unique_ptr<sql::TableResolver> resolver_;
+  sql::MemoryBudget budget_;
   sql::ExecutionContext context_;
 };
 
@@ -160,10 +165,11 @@ bool ValidationReport::passed() const {
 }
 
 Result<ValidationReport> ValidateLake(FileSystem& fs, const std::string& lake_dir,
-                                      std::string_view policy, size_t threads) {
+                                      std::string_view policy, size_t threads,
+                                      size_t memory_limit) {
   STEDI_ASSIGN_OR_RETURN(auto catalog, Catalog::Open(lake_dir, std::nullopt));
   STEDI_RETURN_NOT_OK(fs.CreateDirs(LakeLayout(lake_dir).TempFolder()));
-  LakeValidator validator(fs, *catalog, threads);
+  LakeValidator validator(fs, *catalog, threads, memory_limit);
   ValidationReport report;
   report.policy = std::string(policy);
 

@@ -53,6 +53,7 @@ struct ValidationReport {
 /// are left out. With the real STEDI landing data, adds the original lake's counts and a
 /// one-line reason for each difference.
 Result<ValidationReport> ValidateLake(FileSystem& fs, const std::string& lake_dir,
-                                      std::string_view policy, size_t threads);
+                                      std::string_view policy, size_t threads,
+                                      size_t memory_limit = 0);
 
 }  // namespace stedi

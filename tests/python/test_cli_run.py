@@ -145,3 +145,29 @@ def test_real_data_report(stedi_bin, shared_data, tmp_path):
                             "--format", "json").stdout)
     cross = [c for c in rubric["checks"] if "another customer" in c["check"]]
     assert [(c["value"], c["result"]) for c in cross] == [(2700, "info")]
+
+
+def test_tiny_memory_limit_spills_and_changes_nothing(stedi_bin, generated_lake):
+    """With 64 KiB for all hash tables and sort buffers, joins and aggregations spill to the
+    lake's _tmp folder; the tables are the same and no spill file is left behind."""
+    lake, expected = generated_lake
+    proc = run(stedi_bin, "run", "--lake", lake, "--memory-limit", "64KiB", "--format", "json")
+    report = json.loads(proc.stdout)
+    assert report["passed"] is True
+    assert {t["table"]: t["rows"] for t in report["tables"]} == expected["policies"]["standard"]
+    for t in BUILT:
+        assert parquet_rows(lake, t) == expected["policies"]["standard"][t], t
+    assert list((lake / "_tmp").iterdir()) == []
+    # The same query answers alike under a tiny limit and the default one.
+    query = ("SELECT user, count(*) AS n, count(DISTINCT timestamp) AS t FROM "
+             "accelerometer_trusted GROUP BY user ORDER BY n DESC, user LIMIT 50")
+    tiny = run(stedi_bin, "sql", "--lake", lake, "--memory-limit", "16KiB", "--format", "csv",
+               query).stdout
+    default = run(stedi_bin, "sql", "--lake", lake, "--format", "csv", query).stdout
+    assert tiny == default and tiny.count("\n") == 51
+
+
+def test_memory_limit_that_is_no_size_is_refused(stedi_bin, generated_lake):
+    lake, _ = generated_lake
+    proc = run(stedi_bin, "run", "--lake", lake, "--memory-limit", "lots", ok=(2,))
+    assert "--memory-limit: 'lots' is not a size" in proc.stderr

@@ -7,6 +7,7 @@
 #include "sql/execution/aggregate_state.h"
 #include "sql/execution/evaluated_columns.h"
 #include "sql/execution/group_hash_table.h"
+#include "sql/execution/memory_budget.h"
 #include "sql/execution/spill_file.h"
 #include "sql/expression/function_binder.h"
 
@@ -34,7 +35,10 @@ constexpr int kMaxSpillLevel = 3;
 // of new groups go to spill partitions by hash, so every group lives in exactly one place.
 class AggregationPass {
  public:
-  AggregationPass(const AggregateDefinition* def, int level) : def_(def), level_(level) {
+  AggregationPass(const AggregateDefinition* def, int level)
+      : def_(def),
+        level_(level),
+        reservation_(def->context ? def->context->memory_budget : nullptr) {
     std::vector<TypeId> key_types;
     for (const BoundExpr* e : def->group_exprs) key_types.push_back(e->type);
     table_ = std::make_unique<GroupHashTable>(key_types);
@@ -120,9 +124,15 @@ class AggregationPass {
       const Column* arg = (*def_->aggregates)[i].arg ? args_.columns()[next_arg++] : nullptr;
       STEDI_RETURN_NOT_OK(states_[i].Update(arg, group_ids_.data(), rows));
     }
-    if (!known_groups_only && HasGroups() && level_ < kMaxSpillLevel && def_->context != nullptr &&
-        MemoryBytes() > def_->context->memory_limit_bytes) {
-      spilling_ = true;
+    if (!known_groups_only && HasGroups()) {
+      const size_t bytes = MemoryBytes();
+      const bool fits = (def_->context == nullptr || bytes <= def_->context->memory_limit_bytes) &&
+                        reservation_.Resize(bytes);
+      if (!fits) {
+        if (level_ < kMaxSpillLevel && def_->context != nullptr) spilling_ = true;
+        // The groups already in the table stay in memory either way.
+        reservation_.ForceResize(bytes);
+      }
     }
     return Status::OK();
   }
@@ -135,6 +145,7 @@ class AggregationPass {
 
   const AggregateDefinition* def_;
   int level_;
+  MemoryReservation reservation_;  // the table and the aggregate states
   std::unique_ptr<GroupHashTable> table_;
   std::vector<AggregateState> states_;
   EvaluatedColumns keys_;

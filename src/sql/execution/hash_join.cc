@@ -8,6 +8,7 @@
 #include "sql/execution/join_hash_table.h"
 #include "sql/execution/join_pair_processor.h"
 #include "sql/execution/key_hashing.h"
+#include "sql/execution/memory_budget.h"
 #include "sql/execution/spill_file.h"
 #include "sql/expression/evaluator.h"
 
@@ -152,7 +153,8 @@ class HashJoinOperator final : public Operator {
         spec_(std::move(spec)),
         context_(context),
         depth_(depth),
-        global_facts_(global_facts) {
+        global_facts_(global_facts),
+        reservation_(context ? context->memory_budget : nullptr) {
     lanes_.push_back(std::make_unique<ProbeLane>(NewProcessor()));
   }
 
@@ -205,9 +207,16 @@ class HashJoinOperator final : public Operator {
       if (b->num_rows() == 0) continue;
       bytes += BatchBytes(*b) + b->num_rows() * kTableBytesPerRow;
       batches.push_back(std::move(*b));
-      // Without a place to spill, the limit cannot be honoured; the join still runs in memory.
-      if (MaySpill() && bytes > context_->memory_limit_bytes) {
-        return SpillBothSides(std::move(batches));
+      const bool fits = (context_ == nullptr || bytes <= context_->memory_limit_bytes) &&
+                        reservation_.Resize(bytes);
+      if (!fits) {
+        if (MaySpill()) {
+          reservation_.Reset();  // the batches go to disk
+          return SpillBothSides(std::move(batches));
+        }
+        // Without a place to spill, the limit cannot be honoured; the join still runs in
+        // memory, and the budget knows.
+        reservation_.ForceResize(bytes);
       }
     }
     return BuildInMemory(std::move(batches));
@@ -469,6 +478,7 @@ class HashJoinOperator final : public Operator {
   int depth_;
   std::optional<BuildSideFacts> global_facts_;
   BuildSideFacts local_facts_;
+  MemoryReservation reservation_;  // the build side held in memory
   bool started_ = false;
   bool done_ = false;
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sql/execution/key_hashing.h"
+#include "sql/execution/memory_budget.h"
 #include "sql/execution/spill_file.h"
 #include "storage/file_system.h"
 
@@ -597,6 +598,33 @@ TEST_F(JoinTest, ParallelProbeLanesMatchTheReference) {
       }
     }
   }
+}
+
+// The shared budget makes a join spill even under a generous per-operator limit: another
+// operator's reservation leaves it too little room. The answer is the reference's, the budget
+// never granted more than its limit, and every byte is given back.
+TEST_F(JoinTest, SharedMemoryBudgetMakesJoinsSpill) {
+  std::mt19937 rng(11);
+  JoinInput in = RandomInput(&rng, 700, 900, 300, /*residual=*/true);
+  MemoryBudget budget(64 << 10);
+  MemoryReservation other_operator(&budget);
+  ASSERT_TRUE(other_operator.Resize(60 << 10));
+  ExecutionContext budgeted = context_;
+  budgeted.memory_limit_bytes = size_t{1} << 30;
+  budgeted.memory_budget = &budget;
+  for (PhysicalJoinType type : kAllTypes) {
+    SCOPED_TRACE("type " + std::to_string(static_cast<int>(type)));
+    EXPECT_EQ(RunHashJoin(in, type, &budgeted, 64), ReferenceJoin(in, type));
+    EXPECT_LE(budget.peak(), budget.limit());
+    EXPECT_EQ(budget.used(), size_t{60} << 10);
+  }
+  // Without anywhere to spill, the join runs in memory and the budget counts it past its limit
+  // while it holds the build side.
+  ExecutionContext nowhere = budgeted;
+  nowhere.fs = nullptr;
+  EXPECT_EQ(RunHashJoin(in, PhysicalJoinType::kInner, &nowhere, 64),
+            ReferenceJoin(in, PhysicalJoinType::kInner));
+  EXPECT_EQ(budget.used(), size_t{60} << 10);
 }
 
 TEST_F(JoinTest, NotInNullOnlyInAnotherSpilledPartition) {

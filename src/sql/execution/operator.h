@@ -15,6 +15,8 @@ class FileSystem;
 
 namespace stedi::sql {
 
+class MemoryBudget;
+
 /// What every operator of one query shares: where to spill, how much memory it may hold, and
 /// how many threads it may use.
 struct ExecutionContext {
@@ -22,8 +24,11 @@ struct ExecutionContext {
   /// Folder for spill files (LakeLayout's _tmp); operators create and delete their own
   /// uniquely named files below it.
   std::string temp_dir;
-  /// Bytes an operator may keep in memory before it spills (per operator, roughly).
+  /// Bytes one operator may keep in memory before it spills (roughly).
   size_t memory_limit_bytes = size_t{1} << 30;
+  /// Shared by every operator of every query using this context (not owned; may be null): an
+  /// operator also spills when the budget refuses its next reservation.
+  MemoryBudget* memory_budget = nullptr;
   int threads = 1;
 };
 

@@ -5,6 +5,7 @@
 
 #include "columnar/column_kernels.h"
 #include "sql/execution/evaluated_columns.h"
+#include "sql/execution/memory_budget.h"
 #include "sql/execution/sorted_row_order.h"
 #include "sql/execution/spill_file.h"
 #include "sql/execution/value_order.h"
@@ -134,7 +135,8 @@ class SortOperator : public Operator {
         AddToBuffer(BufferedBatch{Batch(child_->schema(), std::move(kept), order.size()),
                                   std::move(kept_keys)});
       }
-      if (context_ && buffered_bytes_ > context_->memory_limit_bytes) {
+      if (context_ && (buffered_bytes_ > context_->memory_limit_bytes ||
+                       !reservation_.Resize(buffered_bytes_))) {
         STEDI_RETURN_NOT_OK(SpillRun());
       }
     }
@@ -159,6 +161,7 @@ class SortOperator : public Operator {
   }
 
   void ClearBuffer() {
+    reservation_.Reset();
     buffered_.clear();
     buffered_rows_ = 0;
     buffered_bytes_ = 0;
@@ -303,6 +306,7 @@ class SortOperator : public Operator {
   std::vector<SortKey> keys_;
   std::optional<size_t> limit_;
   const ExecutionContext* context_;
+  MemoryReservation reservation_{context_ ? context_->memory_budget : nullptr};  // the buffer
   std::vector<const BoundExpr*> key_exprs_;
   size_t child_columns_ = 0;
   std::shared_ptr<const Schema> keyed_schema_;
