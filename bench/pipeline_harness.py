@@ -12,8 +12,8 @@ and repetition), alternates REPS runs of each engine of --engines:
             Parquet (zstd) for the three landing tables, then every model of models/ in
             dependency order, its SQL text unchanged, as COPY (<sql>) TO '<table>.parquet', with a
             view over each written file for the later models;
-  - spark:  one fresh Python process per run, PySpark in local mode (local[*], shuffle
-            partitions 2 x cores, no UI, log level ERROR): spark.read.json of each landing folder
+  - spark:  one fresh Python process per run, PySpark in local mode (local[*], driver memory
+            half the machine's, shuffle partitions 2 x cores, no UI, log level ERROR): spark.read.json of each landing folder
             with an explicit schema (keys as the files spell them, aliased to stedi's lower-case
             names) -> Parquet (zstd), a temp view over each written table, then the same model
             SQL texts, unchanged, each written as Parquet. A model Spark cannot run is reported
@@ -169,7 +169,11 @@ import json, os, sys, time
 job = json.loads(sys.argv[1])
 from pyspark import SparkContext
 from pyspark.sql import SparkSession, functions as F, types as T
+# Local mode runs everything in the driver: its default 1 GiB cannot broadcast the joins'
+# build sides from 200,000 customers on. Half the machine's memory, as DuckDB takes 80 %.
+memory_gib = max(1, os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // (2 << 30))
 spark = (SparkSession.builder.master("local[*]").appName("stedi-pipeline-bench")
+         .config("spark.driver.memory", f"{memory_gib}g")
          .config("spark.ui.enabled", "false")
          .config("spark.sql.shuffle.partitions", str(2 * os.cpu_count()))
          .config("spark.sql.parquet.compression.codec", "zstd")
