@@ -42,6 +42,10 @@ const char* JoinTypeName(PhysicalJoinType type) {
       return "anti";
     case PhysicalJoinType::kAntiNullAware:
       return "anti-null-aware";
+    case PhysicalJoinType::kRightSemi:
+      return "right-semi";
+    case PhysicalJoinType::kRightAnti:
+      return "right-anti";
   }
   return "?";
 }
@@ -56,7 +60,8 @@ size_t BatchBytes(const Batch& b) {
 
 // True when an empty probe side means no output at all.
 bool NeedsProbeRows(PhysicalJoinType type) {
-  return type != PhysicalJoinType::kRight && type != PhysicalJoinType::kFull;
+  return type != PhysicalJoinType::kRight && type != PhysicalJoinType::kFull &&
+         type != PhysicalJoinType::kRightAnti;
 }
 
 // Key columns of one batch: column references point into the batch (no copy), other
@@ -259,8 +264,7 @@ class HashJoinOperator final : public Operator {
   // spare and the join keeps no state across left rows (right and full joins mark build rows).
   size_t LanesFor(size_t rows) const {
     const size_t threads = static_cast<size_t>(std::max(1, context_ ? context_->threads : 1));
-    if (threads < 2 || rows < kMinParallelProbeRows || spec_->type == PhysicalJoinType::kRight ||
-        spec_->type == PhysicalJoinType::kFull) {
+    if (threads < 2 || rows < kMinParallelProbeRows || TracksBuildRows(spec_->type)) {
       return 1;
     }
     return std::min(threads, rows / Operator::kBatchRows);

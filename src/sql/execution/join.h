@@ -11,13 +11,34 @@ namespace stedi::sql {
 /// kSemi/kAnti keep the left row when a right row matches / none does (IN, EXISTS, NOT EXISTS);
 /// their output is the left columns only. kAntiNullAware is NOT IN: a left row whose key is
 /// NULL, or any right row whose key is NULL, means no output row for the unmatched left rows
-/// (SQL's three-valued NOT IN).
-enum class PhysicalJoinType { kInner, kLeft, kRight, kFull, kSemi, kAnti, kAntiNullAware };
+/// (SQL's three-valued NOT IN). kRightSemi/kRightAnti are semi and anti joins with the roles
+/// turned: they keep the right (build) rows that some left row matches / none does, and output
+/// the right columns only; the planner uses them to build on a small outer query when the
+/// subquery is big.
+enum class PhysicalJoinType {
+  kInner,
+  kLeft,
+  kRight,
+  kFull,
+  kSemi,
+  kAnti,
+  kAntiNullAware,
+  kRightSemi,
+  kRightAnti
+};
 
 /// True when a join of TYPE gives no row at all if its build (right) side is empty.
 inline bool NeedsBuildRows(PhysicalJoinType type) {
   return type == PhysicalJoinType::kInner || type == PhysicalJoinType::kSemi ||
-         type == PhysicalJoinType::kRight;
+         type == PhysicalJoinType::kRight || type == PhysicalJoinType::kRightSemi ||
+         type == PhysicalJoinType::kRightAnti;
+}
+
+/// True when a join of TYPE marks which build rows matched (and emits rows from that at the
+/// end), so one probe lane must see every left row.
+inline bool TracksBuildRows(PhysicalJoinType type) {
+  return type == PhysicalJoinType::kRight || type == PhysicalJoinType::kFull ||
+         type == PhysicalJoinType::kRightSemi || type == PhysicalJoinType::kRightAnti;
 }
 
 struct HashJoinSpec {

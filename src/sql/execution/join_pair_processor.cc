@@ -78,13 +78,14 @@ bool JoinPairProcessor::EmitsPairs() const {
          type_ == PhysicalJoinType::kRight || type_ == PhysicalJoinType::kFull;
 }
 
-bool JoinPairProcessor::SkipsMatchedLeftRows() const { return !EmitsPairs(); }
+bool JoinPairProcessor::SkipsMatchedLeftRows() const {
+  return type_ == PhysicalJoinType::kSemi || type_ == PhysicalJoinType::kAnti ||
+         type_ == PhysicalJoinType::kAntiNullAware;
+}
 
 void JoinPairProcessor::SetBuild(const Batch* build) {
   build_ = build;
-  if (type_ == PhysicalJoinType::kRight || type_ == PhysicalJoinType::kFull) {
-    build_matched_.assign(build->num_rows(), 0);
-  }
+  if (TracksBuildRows(type_)) build_matched_.assign(build->num_rows(), 0);
 }
 
 void JoinPairProcessor::StartProbeBatch(const Batch* left) {
@@ -144,6 +145,8 @@ Status JoinPairProcessor::FinishProbeBatch(std::span<const uint8_t> left_key_nul
     FlushPending(/*all=*/true);
     return Status::OK();
   }
+  // The right-hand semi and anti joins output build rows only, at the end.
+  if (TracksBuildRows(type_)) return Status::OK();
   std::vector<uint32_t> keep;
   keep.reserve(n);
   for (size_t r = 0; r < n; ++r) {
@@ -176,7 +179,12 @@ Status JoinPairProcessor::FinishProbeBatch(std::span<const uint8_t> left_key_nul
 
 Status JoinPairProcessor::EmitUnmatchedBuildRows() {
   if (build_matched_.empty()) return Status::OK();
-  const size_t left_width = left_schema_->num_fields();
+  // Right semi joins keep the matched build rows and output no left column.
+  const bool keep_matched = type_ == PhysicalJoinType::kRightSemi;
+  const size_t left_width =
+      type_ == PhysicalJoinType::kRightSemi || type_ == PhysicalJoinType::kRightAnti
+          ? 0
+          : left_schema_->num_fields();
   std::vector<uint32_t> rows;
   auto emit = [&] {
     std::vector<Column> columns;
@@ -189,7 +197,7 @@ Status JoinPairProcessor::EmitUnmatchedBuildRows() {
     rows.clear();
   };
   for (size_t r = 0; r < build_matched_.size(); ++r) {
-    if (build_matched_[r]) continue;
+    if ((build_matched_[r] != 0) != keep_matched) continue;
     rows.push_back(static_cast<uint32_t>(r));
     if (rows.size() == Operator::kBatchRows) emit();
   }

@@ -43,7 +43,8 @@ class JoinPairProcessor {
   /// Returns how many candidate pairs the next AddCandidatePairs may take, so that pending
   /// output never exceeds one batch.
   size_t PairRoom() const;
-  /// Whether left rows that already matched can be skipped (semi and anti joins).
+  /// Whether left rows that already matched can be skipped (semi and anti joins, not their
+  /// right-hand forms: every build row a left row matches must be marked).
   bool SkipsMatchedLeftRows() const;
   bool LeftMatched(uint32_t row) const { return left_matched_[row] != 0; }
   /// Consumes the candidate pairs (the vectors are reused as scratch).
@@ -51,7 +52,9 @@ class JoinPairProcessor {
   /// Ends the current left batch: emits its unmatched rows (left/full/anti) or matched rows
   /// (semi). LEFT_KEY_NULL (empty when the join has no keys) and FACTS decide NOT IN.
   Status FinishProbeBatch(std::span<const uint8_t> left_key_null, BuildSideFacts facts);
-  /// Emits the build rows no pair matched, left columns NULL (right/full joins; else no-op).
+  /// At the end of the probe side: emits the build rows no pair matched, left columns NULL
+  /// (right/full joins), or the build rows some pair matched / none did, build columns only
+  /// (right semi / right anti joins); else nothing.
   Status EmitUnmatchedBuildRows();
 
   std::optional<Batch> PopReady();

@@ -169,6 +169,9 @@ class RowsSource final : public Operator {
 
 std::shared_ptr<const Schema> JoinedSchema(const Schema& left, const Schema& right,
                                            PhysicalJoinType type) {
+  if (type == PhysicalJoinType::kRightSemi || type == PhysicalJoinType::kRightAnti) {
+    return std::make_shared<Schema>(right.fields());
+  }
   std::vector<Field> fields = left.fields();
   if (type != PhysicalJoinType::kSemi && type != PhysicalJoinType::kAnti &&
       type != PhysicalJoinType::kAntiNullAware) {
@@ -323,6 +326,15 @@ std::vector<std::string> ReferenceJoin(const JoinInput& in, PhysicalJoinType typ
         break;
     }
   }
+  // Right semi / right anti: the right rows some left row matches / none does, right columns.
+  if (type == PhysicalJoinType::kRightSemi || type == PhysicalJoinType::kRightAnti) {
+    for (size_t j = 0; j < in.right.size(); ++j) {
+      if (right_matched[j] != (type == PhysicalJoinType::kRightSemi)) continue;
+      std::string line;
+      for (size_t c = 0; c < rw; ++c) line += (c ? "|" : "") + ValueText(in.right[j][c]);
+      out.push_back(line);
+    }
+  }
   if (type == PhysicalJoinType::kRight || type == PhysicalJoinType::kFull) {
     for (size_t j = 0; j < in.right.size(); ++j) {
       if (right_matched[j]) continue;
@@ -337,10 +349,10 @@ std::vector<std::string> ReferenceJoin(const JoinInput& in, PhysicalJoinType typ
   return out;
 }
 
-constexpr PhysicalJoinType kAllTypes[] = {PhysicalJoinType::kInner,        PhysicalJoinType::kLeft,
-                                          PhysicalJoinType::kRight,        PhysicalJoinType::kFull,
-                                          PhysicalJoinType::kSemi,         PhysicalJoinType::kAnti,
-                                          PhysicalJoinType::kAntiNullAware};
+constexpr PhysicalJoinType kAllTypes[] = {
+    PhysicalJoinType::kInner,         PhysicalJoinType::kLeft,      PhysicalJoinType::kRight,
+    PhysicalJoinType::kFull,          PhysicalJoinType::kSemi,      PhysicalJoinType::kAnti,
+    PhysicalJoinType::kAntiNullAware, PhysicalJoinType::kRightSemi, PhysicalJoinType::kRightAnti};
 
 class JoinTest : public ::testing::Test {
  protected:

@@ -45,6 +45,12 @@ class NestedLoopJoinOperator final : public Operator {
       case PhysicalJoinType::kAntiNullAware:
         out += "anti-null-aware";
         break;
+      case PhysicalJoinType::kRightSemi:
+        out += "right-semi";
+        break;
+      case PhysicalJoinType::kRightAnti:
+        out += "right-anti";
+        break;
     }
     if (condition_ != nullptr) out += " on " + condition_->ToString();
     return out;

@@ -238,6 +238,7 @@ Result<Relation> Binder::BindBaseTable(const TableRef& ref) {
   }
   rel.op =
       MakeParquetScan(source->files, std::make_shared<const Schema>(std::move(scanned)), context_);
+  rel.estimated_rows = source->rows;
   return rel;
 }
 
@@ -393,6 +394,14 @@ Result<Relation> Binder::PlanJoin(Relation left, Relation right, JoinType type,
                                 std::move(residual_expr), SchemaOf(combined), context_);
     return out;
   }
+  // An inner join's output may be bigger than either input; as an estimate for the joins above
+  // it, the larger input's count will do.
+  if (physical == PhysicalJoinType::kInner && left.estimated_rows && right.estimated_rows) {
+    out.estimated_rows = std::max(*left.estimated_rows, *right.estimated_rows);
+  }
+  // (Building on the smaller input of an inner join was tried: by rows it picked the joined
+  // step-trainer rows over the readings in machine_learning_curated, wider rows that took as
+  // much memory and no less time. Without row widths the right child stays the build side.)
   HashJoinSpec spec;
   spec.type = physical;
   spec.left_keys = std::move(left_keys);
@@ -456,6 +465,8 @@ Result<Relation> Binder::ApplySubqueryPredicate(Relation input, const ParsedExpr
                               : PhysicalJoinType::kSemi;
   std::vector<BoundExprPtr> left_keys, right_keys, residual;
   OperatorPtr right_op;
+  std::optional<uint64_t> right_rows;  // expected, when known
+  size_t right_count = 0;              // the subquery side's columns
 
   // An uncorrelated subquery plans on its own; a correlated one is decorrelated below.
   Result<Relation> whole = BindStatement(sub);
@@ -469,6 +480,8 @@ Result<Relation> Binder::ApplySubqueryPredicate(Relation input, const ParsedExpr
       left_keys.push_back(std::move(outer_key));
       right_keys.push_back(BoundExpr::Column(0, whole->columns[0].type, whole->columns[0].name));
     }
+    right_rows = whole->estimated_rows;
+    right_count = whole->columns.size();
     right_op = std::move(whole->op);
   } else {
     const bool simple = sub.set_op == SelectStatement::SetOp::kNone && sub.group_by.empty() &&
@@ -524,6 +537,8 @@ Result<Relation> Binder::ApplySubqueryPredicate(Relation input, const ParsedExpr
       STEDI_ASSIGN_OR_RETURN(BoundExprPtr f, AndAll(std::move(inner_filters), sql_));
       inner.op = MakeFilter(std::move(inner.op), std::move(f));
     }
+    right_rows = inner.estimated_rows;
+    right_count = inner.columns.size();
     right_op = std::move(inner.op);
   }
   // Keys must have equal types on both sides.
@@ -546,6 +561,7 @@ Result<Relation> Binder::ApplySubqueryPredicate(Relation input, const ParsedExpr
   STEDI_ASSIGN_OR_RETURN(BoundExprPtr residual_expr, AndAll(std::move(residual), sql_));
   Relation out;
   out.columns = input.columns;
+  out.estimated_rows = input.estimated_rows;
   auto schema = SchemaOf(input.columns);
   if (left_keys.empty()) {
     out.op = MakeNestedLoopJoin(std::move(input.op), std::move(right_op), type,
@@ -553,12 +569,26 @@ Result<Relation> Binder::ApplySubqueryPredicate(Relation input, const ParsedExpr
     return out;
   }
   HashJoinSpec spec;
-  spec.type = type;
-  spec.left_keys = std::move(left_keys);
-  spec.right_keys = std::move(right_keys);
   spec.residual = std::move(residual_expr);
   spec.output_schema = schema;
-  out.op = MakeHashJoin(std::move(input.op), std::move(right_op), std::move(spec), context_);
+  // The hash join builds on its right child. When the subquery is known to be much bigger than
+  // the rows it filters (every reading of a few customers), build on those rows instead and
+  // stream the subquery through them, keeping the rows it matches (or does not).
+  const bool swap = (type == PhysicalJoinType::kSemi || type == PhysicalJoinType::kAnti) &&
+                    input.estimated_rows && right_rows && *input.estimated_rows * 2 < *right_rows;
+  if (!swap) {
+    spec.type = type;
+    spec.left_keys = std::move(left_keys);
+    spec.right_keys = std::move(right_keys);
+    out.op = MakeHashJoin(std::move(input.op), std::move(right_op), std::move(spec), context_);
+    return out;
+  }
+  spec.type =
+      type == PhysicalJoinType::kSemi ? PhysicalJoinType::kRightSemi : PhysicalJoinType::kRightAnti;
+  spec.left_keys = std::move(right_keys);
+  spec.right_keys = std::move(left_keys);
+  if (spec.residual) SwapJoinSides(spec.residual.get(), outer_count, right_count);
+  out.op = MakeHashJoin(std::move(right_op), std::move(input.op), std::move(spec), context_);
   return out;
 }
 

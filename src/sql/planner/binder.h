@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +37,10 @@ struct ScopeColumn {
 struct Relation {
   OperatorPtr op;
   std::vector<ScopeColumn> columns;
+  /// How many rows it is expected to hold, when known: a table's row count, kept through
+  /// filters (an upper bound there) and, for an inner join, the larger input's. Lets a semi or
+  /// anti join build its hash table on the smaller side.
+  std::optional<uint64_t> estimated_rows;
 };
 
 /// Turns a parsed SELECT into a tree of physical operators (binding and planning in one pass:

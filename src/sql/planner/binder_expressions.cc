@@ -35,6 +35,14 @@ void CollectColumns(const BoundExpr& expr, std::vector<size_t>* out) {
   for (const auto& a : expr.args) CollectColumns(*a, out);
 }
 
+void SwapJoinSides(BoundExpr* expr, size_t left_count, size_t right_count) {
+  if (expr->kind == BoundExpr::Kind::kColumn) {
+    const size_t i = expr->column_index;
+    expr->column_index = i < left_count ? right_count + i : i - left_count;
+  }
+  for (auto& a : expr->args) SwapJoinSides(a.get(), left_count, right_count);
+}
+
 void ShiftColumns(BoundExpr* expr, size_t shift) {
   if (expr->kind == BoundExpr::Kind::kColumn) expr->column_index -= shift;
   for (auto& a : expr->args) ShiftColumns(a.get(), shift);

@@ -29,6 +29,9 @@ std::string ExprKey(const BoundExpr& expr);
 void CollectColumns(const BoundExpr& expr, std::vector<size_t>* out);
 /// Subtracts SHIFT from every column position in EXPR.
 void ShiftColumns(BoundExpr* expr, size_t shift);
+/// Renumbers column references over (left columns, right columns) for the row (right columns,
+/// left columns): what a join condition reads once the join swaps its inputs.
+void SwapJoinSides(BoundExpr* expr, size_t left_count, size_t right_count);
 /// Splits an AND tree into its conjuncts.
 void SplitConjuncts(const ParsedExpr* expr, std::vector<const ParsedExpr*>* out);
 bool IsAggregateName(std::string_view name);
