@@ -246,5 +246,37 @@ TEST(DictionaryColumn, GathersOfOneDictionaryStayEncoded) {
   EXPECT_EQ(both.GetString(5), "a");
 }
 
+// Parts over different dictionaries (one per Parquet row group) concatenate into one merged
+// dictionary with remapped codes; values and nulls are those of the parts, in order.
+TEST(DictionaryColumn, PartsOfDifferentDictionariesMergeTheirDictionaries) {
+  auto dictionary_of = [](std::vector<std::string> values) {
+    ColumnBuilder entries(TypeId::kString);
+    for (const std::string& v : values) entries.AppendString(v);
+    return std::make_shared<const Column>(entries.Finish());
+  };
+  std::vector<Column> parts;
+  std::vector<std::optional<std::string>> expected;
+  // Eight rows per part over two or three entries, so that merging pays; a null in part 2.
+  parts.push_back(Column::FromDictionary(dictionary_of({"x", "y"}), {0, 1, 1, 0, 0, 0, 1, 1}, {}));
+  parts.push_back(Column::FromDictionary(dictionary_of({"y", "z", "x"}), {2, 0, 0, 1, 1, 0, 2, 0},
+                                         {1, 1, 0, 1, 1, 1, 1, 1}));
+  for (const char* v : {"x", "y", "y", "x", "x", "x", "y", "y"}) expected.emplace_back(v);
+  for (size_t i = 0; i < 8; ++i) {
+    const char* values[] = {"x", "y", nullptr, "z", "z", "y", "x", "y"};
+    expected.push_back(values[i] ? std::optional<std::string>(values[i]) : std::nullopt);
+  }
+  const Column both = ConcatenateColumns(parts);
+  ASSERT_TRUE(both.is_dictionary());
+  EXPECT_EQ(both.dictionary()->size(), 3u);  // x, y, z once each
+  ASSERT_EQ(both.size(), expected.size());
+  EXPECT_EQ(both.null_count(), 1u);
+  for (size_t r = 0; r < expected.size(); ++r) {
+    EXPECT_EQ(both.IsNull(r), !expected[r].has_value()) << r;
+    if (expected[r]) {
+      EXPECT_EQ(both.GetString(r), *expected[r]) << r;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace stedi
