@@ -249,7 +249,7 @@ TEST(DictionaryColumn, GathersOfOneDictionaryStayEncoded) {
 // Parts over different dictionaries (one per Parquet row group) concatenate into one merged
 // dictionary with remapped codes; values and nulls are those of the parts, in order.
 TEST(DictionaryColumn, PartsOfDifferentDictionariesMergeTheirDictionaries) {
-  auto dictionary_of = [](std::vector<std::string> values) {
+  auto dictionary_of = [](const std::vector<std::string>& values) {
     ColumnBuilder entries(TypeId::kString);
     for (const std::string& v : values) entries.AppendString(v);
     return std::make_shared<const Column>(entries.Finish());
