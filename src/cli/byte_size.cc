@@ -5,17 +5,9 @@
 #include <cmath>
 #include <string>
 
+#include "columnar/schema.h"
+
 namespace stedi {
-
-namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
 
 Result<uint64_t> ParseByteSize(std::string_view text) {
   auto invalid = [&] {
@@ -32,19 +24,19 @@ Result<uint64_t> ParseByteSize(std::string_view text) {
   if (unit_at == 0 || ec != std::errc() || end != text.data() + unit_at) return invalid();
   std::string_view rest = text.substr(unit_at);
   while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-  const std::string unit = Lower(rest);
   double scale = 0;
-  if (unit.empty() || unit == "b") {
+  if (rest.empty() || NamesEqual(rest, "b")) {
     scale = 1;
   } else {
     static constexpr char kPrefixes[] = "kmgt";
-    const size_t power = std::string_view(kPrefixes).find(unit[0]);
+    const size_t power = std::string_view(kPrefixes).find(
+        static_cast<char>(std::tolower(static_cast<unsigned char>(rest[0]))));
     if (power == std::string_view::npos) return invalid();
-    const std::string suffix = unit.substr(1);
+    const std::string_view suffix = rest.substr(1);
     double base = 0;
-    if (suffix.empty() || suffix == "ib") {
+    if (suffix.empty() || NamesEqual(suffix, "ib")) {
       base = 1024;
-    } else if (suffix == "b") {
+    } else if (NamesEqual(suffix, "b")) {
       base = 1000;
     } else {
       return invalid();

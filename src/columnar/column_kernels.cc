@@ -86,9 +86,7 @@ Column ConcatenateColumns(std::span<const Column> columns) {
   for (const Column& c : columns) rows += c.size();
   if (std::optional<Column> merged = ConcatenateDictionaries(columns, rows)) return *merged;
   ColumnBuilder out(columns.empty() ? TypeId::kString : columns[0].type());
-  size_t total = 0;
-  for (const Column& c : columns) total += c.size();
-  out.Reserve(total);
+  out.Reserve(rows);
   for (const Column& c : columns) out.AppendRange(c, 0, c.size());
   return out.Finish();
 }

@@ -14,18 +14,6 @@
 
 namespace stedi::sql {
 
-namespace {
-
-// Grace hash join fan-out: each level splits the build side 32 ways; three levels cover a
-// build side 32^3 times the memory limit before we give up and build in memory regardless.
-constexpr int kPartitionBits = 5;
-constexpr size_t kPartitions = size_t{1} << kPartitionBits;
-constexpr int kMaxSpillDepth = 3;
-// Hash, chain link, bucket head and null flag per build row.
-constexpr size_t kTableBytesPerRow = 24;
-// How many probe rows ahead the first chain entry is prefetched.
-constexpr size_t kPrefetchDistance = 16;
-
 const char* JoinTypeName(PhysicalJoinType type) {
   switch (type) {
     case PhysicalJoinType::kInner:
@@ -49,6 +37,18 @@ const char* JoinTypeName(PhysicalJoinType type) {
   }
   return "?";
 }
+
+namespace {
+
+// Grace hash join fan-out: each level splits the build side 32 ways; three levels cover a
+// build side 32^3 times the memory limit before we give up and build in memory regardless.
+constexpr int kPartitionBits = 5;
+constexpr size_t kPartitions = size_t{1} << kPartitionBits;
+constexpr int kMaxSpillDepth = 3;
+// Hash, chain link, bucket head and null flag per build row.
+constexpr size_t kTableBytesPerRow = 24;
+// How many probe rows ahead the first chain entry is prefetched.
+constexpr size_t kPrefetchDistance = 16;
 
 size_t BatchBytes(const Batch& b) {
   size_t bytes = 0;

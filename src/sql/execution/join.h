@@ -27,6 +27,9 @@ enum class PhysicalJoinType {
   kRightAnti
 };
 
+/// The name EXPLAIN and messages give TYPE ("inner", "right-semi", ...).
+const char* JoinTypeName(PhysicalJoinType type);
+
 /// True when a join of TYPE gives no row at all if its build (right) side is empty.
 inline bool NeedsBuildRows(PhysicalJoinType type) {
   return type == PhysicalJoinType::kInner || type == PhysicalJoinType::kSemi ||

@@ -23,35 +23,8 @@ class NestedLoopJoinOperator final : public Operator {
 
   std::string Describe() const override {
     std::string out = "NestedLoopJoin ";
-    switch (type_) {
-      case PhysicalJoinType::kInner:
-        out += condition_ == nullptr ? "cross" : "inner";
-        break;
-      case PhysicalJoinType::kLeft:
-        out += "left";
-        break;
-      case PhysicalJoinType::kRight:
-        out += "right";
-        break;
-      case PhysicalJoinType::kFull:
-        out += "full";
-        break;
-      case PhysicalJoinType::kSemi:
-        out += "semi";
-        break;
-      case PhysicalJoinType::kAnti:
-        out += "anti";
-        break;
-      case PhysicalJoinType::kAntiNullAware:
-        out += "anti-null-aware";
-        break;
-      case PhysicalJoinType::kRightSemi:
-        out += "right-semi";
-        break;
-      case PhysicalJoinType::kRightAnti:
-        out += "right-anti";
-        break;
-    }
+    out +=
+        type_ == PhysicalJoinType::kInner && condition_ == nullptr ? "cross" : JoinTypeName(type_);
     if (condition_ != nullptr) out += " on " + condition_->ToString();
     return out;
   }
