@@ -5,9 +5,11 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <random>
+#include <unordered_map>
 
 #include "catalog/catalog.h"
 #include "columnar/batch.h"
@@ -25,8 +27,9 @@ namespace {
 // One raw file found in the source folder.
 struct FileTask {
   size_t source_index;
-  std::string name;  // relative to the source's landing folder
-  std::string path;  // absolute
+  std::string name;   // relative to the source's landing folder
+  std::string path;   // absolute
+  uint64_t size = 0;  // as listed
 };
 
 // What processing one file produced; merged into the commit afterwards.
@@ -36,6 +39,7 @@ struct FileOutcome {
   SourceFile source_file;
   std::vector<json::QuarantinedFragment> fragments;
   json::LandingFileStats stats;
+  bool split = false;  // parsed in ranges
 };
 
 // Files up to this size are read once into memory, then hashed, copied and parsed from there;
@@ -77,7 +81,7 @@ Result<std::vector<FileTask>> DiscoverFiles(FileSystem& fs, const std::string& s
     any_folder = true;
     for (const FileInfo& f : *listed) {
       std::string name = f.path.substr(folder.size() + 1);
-      if (LooksLikeLandingFile(name)) tasks.push_back({s, std::move(name), f.path});
+      if (LooksLikeLandingFile(name)) tasks.push_back({s, std::move(name), f.path, f.size});
     }
   }
   if (!any_folder) {
@@ -110,6 +114,93 @@ Result<std::string> CopyAndHash(FileSystem& fs, const RandomAccessFile& src, con
   std::string digest = hash.Finish();
   if (publish) STEDI_RETURN_NOT_OK(out->Close());
   return digest;
+}
+
+// How one file is processed: whole by one task, or (RANGES > 0) by one task that copies and
+// hashes it plus one parse task per range.
+struct FilePlan {
+  uint64_t size = 0;    // when planned; the ranges are cut from this many bytes
+  uint64_t ranges = 0;  // 0: not split
+  std::string sha256;   // set by the copy task
+  std::vector<FileOutcome> range_outcomes;
+};
+
+// One unit of work for ParallelForWorkers.
+struct WorkItem {
+  enum class Kind { kWholeFile, kCopy, kRange };
+  size_t file;
+  Kind kind;
+  uint64_t range = 0;
+  uint64_t cost = 0;  // bytes it reads, to start the biggest work first
+};
+
+// Bytes [BEGIN, END) of FILE seen as a file of their own: a range is streamed through the
+// reader like a whole file, so memory stays at the reader's chunk however long the range is.
+class FileSlice final : public RandomAccessFile {
+ public:
+  FileSlice(const RandomAccessFile& file, uint64_t begin, uint64_t end)
+      : file_(file), begin_(begin), end_(end) {}
+  uint64_t size() const override { return end_ - begin_; }
+  const std::string& path() const override { return file_.path(); }
+  Result<size_t> ReadAt(uint64_t offset, size_t n, char* out) const override {
+    if (offset >= size()) return size_t{0};
+    return file_.ReadAt(begin_ + offset, std::min<uint64_t>(n, size() - offset), out);
+  }
+
+ private:
+  const RandomAccessFile& file_;
+  uint64_t begin_;
+  uint64_t end_;
+};
+
+// Returns the first offset P in [FROM, LIMIT) where a line begins with '{' (byte P-1 is '\n',
+// byte P is '{'), or LIMIT when there is none. The JSON reader always starts a new value
+// there, so a file can be parsed in ranges cut at such points. FROM must be at least 1.
+Result<uint64_t> NextLineObject(const RandomAccessFile& file, uint64_t from, uint64_t limit) {
+  constexpr size_t kStep = 64 << 10;
+  const uint64_t end = std::min(limit, file.size());  // candidates are below it
+  auto block = std::make_unique_for_overwrite<char[]>(kStep);
+  uint64_t at = from - 1;  // offset of block[0], the byte before the first candidate
+  while (at + 1 < end) {
+    const size_t n = std::min<uint64_t>(kStep, end - at);
+    STEDI_ASSIGN_OR_RETURN(size_t got, file.ReadAt(at, n, block.get()));
+    if (got != n) return Status::IOError(file.path() + ": file shrank while being read");
+    const char* b = block.get();
+    const char* last = b + n - 1;  // a '\n' here has its next byte in the next block
+    for (auto* nl = static_cast<const char*>(std::memchr(b, '\n', n - 1)); nl != nullptr;
+         nl = static_cast<const char*>(std::memchr(nl + 1, '\n', last - (nl + 1)))) {
+      if (nl[1] == '{') return at + static_cast<uint64_t>(nl - b) + 1;
+    }
+    at += n - 1;
+  }
+  return limit;
+}
+
+// Adds the outcome of one range of a file to the file's outcome, as one read of the whole file
+// would have counted it: fragments in file order (the caller adds ranges in order), counters
+// summed, key sightings merged by name in first-seen order.
+void AddRangeOutcome(FileOutcome&& part, FileOutcome* out,
+                     std::unordered_map<std::string, size_t>* field_index) {
+  for (json::QuarantinedFragment& f : part.fragments) out->fragments.push_back(std::move(f));
+  json::LandingFileStats& total = out->stats;
+  const json::LandingFileStats& stats = part.stats;
+  total.bytes += stats.bytes;
+  total.records += stats.records;
+  total.fragments_quarantined += stats.fragments_quarantined;
+  total.records_with_unconvertible_fields += stats.records_with_unconvertible_fields;
+  total.unconvertible_fields += stats.unconvertible_fields;
+  total.records_with_repaired_utf8 += stats.records_with_repaired_utf8;
+  for (const json::FieldSighting& f : stats.fields) {
+    auto [it, inserted] = field_index->try_emplace(f.name, total.fields.size());
+    if (inserted) {
+      total.fields.push_back(f);
+      continue;
+    }
+    json::FieldSighting& t = total.fields[it->second];
+    t.present += f.present;
+    t.nulls += f.nulls;
+    t.kinds |= f.kinds;
+  }
 }
 
 // The data files one worker writes for one source: rows of many raw files go into the same
@@ -196,17 +287,151 @@ class IngestRun {
       for (SourceFile& f : known) known_[{std::string(source.name), f.name}] = f.sha256;
     }
     std::vector<FileOutcome> outcomes(tasks.size());
+    std::vector<FilePlan> plans(tasks.size());
+    std::vector<WorkItem> work;
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      STEDI_RETURN_NOT_OK(PlanFile(tasks[i], &plans[i]));
+      if (plans[i].ranges == 0) {
+        work.push_back({i, WorkItem::Kind::kWholeFile, 0, tasks[i].size});
+        continue;
+      }
+      work.push_back({i, WorkItem::Kind::kCopy, 0, plans[i].size});
+      for (uint64_t k = 0; k < plans[i].ranges; ++k) {
+        const uint64_t begin = k * options_.range_bytes;
+        work.push_back(
+            {i, WorkItem::Kind::kRange, k, std::min(options_.range_bytes, plans[i].size - begin)});
+      }
+      plans[i].range_outcomes.resize(plans[i].ranges);
+    }
+    // Biggest work first (workers take items in order): a big file's copy and ranges start
+    // early and small files fill the gaps at the end.
+    std::stable_sort(work.begin(), work.end(),
+                     [](const WorkItem& a, const WorkItem& b) { return a.cost > b.cost; });
     const size_t threads = std::max<size_t>(
-        1, std::min(tasks.size(), options_.threads ? options_.threads : DefaultParallelism()));
+        1, std::min(work.size(), options_.threads ? options_.threads : DefaultParallelism()));
     sinks_.resize(threads);
     for (auto& per_worker : sinks_) per_worker.resize(sources.size());
-    STEDI_RETURN_NOT_OK(ParallelForWorkers(tasks.size(), threads, [&](size_t i, size_t worker) {
-      return IngestFile(tasks[i], sinks_[worker][tasks[i].source_index], &outcomes[i]);
+    STEDI_RETURN_NOT_OK(ParallelForWorkers(work.size(), threads, [&](size_t w, size_t worker) {
+      const WorkItem& item = work[w];
+      const FileTask& task = tasks[item.file];
+      DataFileSink& sink = sinks_[worker][task.source_index];
+      FilePlan& plan = plans[item.file];
+      switch (item.kind) {
+        case WorkItem::Kind::kWholeFile:
+          return IngestFile(task, sink, &outcomes[item.file]);
+        case WorkItem::Kind::kCopy:
+          return CopyFile(task, &plan);
+        case WorkItem::Kind::kRange:
+          return ParseRange(task, plan, item.range, sink, &plan.range_outcomes[item.range]);
+      }
+      return Status::Internal("unknown work item");
     }));
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      if (plans[i].ranges == 0) continue;
+      std::unordered_map<std::string, size_t> field_index;
+      for (FileOutcome& part : plans[i].range_outcomes) {
+        AddRangeOutcome(std::move(part), &outcomes[i], &field_index);
+      }
+      plans[i].range_outcomes.clear();
+      FillSourceFile(tasks[i], plans[i].sha256, plans[i].size, &outcomes[i]);
+      outcomes[i].split = true;
+    }
     return Commit(tasks, outcomes);
   }
 
  private:
+  // Splits TASK when it is new, plain (not gzip) and larger than twice range_bytes. A name
+  // already ingested keeps the one-task path: its hash decides first whether to read it at all.
+  Status PlanFile(const FileTask& task, FilePlan* plan) {
+    const uint64_t range = options_.range_bytes;
+    if (range == 0 || task.size <= 2 * range) return Status::OK();
+    const LandingSource& source = LandingSources()[task.source_index];
+    if (known_.count({std::string(source.name), task.name}) > 0) return Status::OK();
+    STEDI_ASSIGN_OR_RETURN(auto file, fs_.OpenForRead(task.path));
+    plan->size = file->size();
+    if (plan->size <= 2 * range) return Status::OK();
+    char magic[2];
+    STEDI_ASSIGN_OR_RETURN(size_t n, file->ReadAt(0, 2, magic));
+    if (n == 2 && magic[0] == '\x1f' && magic[1] == '\x8b') return Status::OK();
+    plan->ranges = (plan->size + range - 1) / range;
+    return Status::OK();
+  }
+
+  // The copy task of a split file: its raw copy and SHA-256, while other workers parse it.
+  Status CopyFile(const FileTask& task, FilePlan* plan) {
+    STEDI_ASSIGN_OR_RETURN(auto file, fs_.OpenForRead(task.path));
+    if (file->size() != plan->size) {
+      return Status::IOError(task.path + ": file changed size while being ingested");
+    }
+    const LandingSource& source = LandingSources()[task.source_index];
+    std::string raw_path = layout_.Resolve(JoinPath(LakeLayout::RawFolder(source.name), task.name));
+    STEDI_ASSIGN_OR_RETURN(plan->sha256, CopyAndHash(fs_, *file, raw_path, /*publish=*/true));
+    return Status::OK();
+  }
+
+  // Parses range K of a split file: from the first line beginning with '{' at or after
+  // K * range_bytes (the file's start for K = 0) up to where the next range starts, so the
+  // ranges meet exactly. A range with no such line inside is empty (the one before reads on).
+  Status ParseRange(const FileTask& task, const FilePlan& plan, uint64_t k, DataFileSink& sink,
+                    FileOutcome* out) {
+    const uint64_t range = options_.range_bytes;
+    STEDI_ASSIGN_OR_RETURN(auto file, fs_.OpenForRead(task.path));
+    if (file->size() < plan.size) {
+      return Status::IOError(task.path + ": file changed size while being ingested");
+    }
+    const uint64_t nominal_end = std::min(plan.size, (k + 1) * range);
+    uint64_t begin = 0;
+    if (k > 0) {
+      STEDI_ASSIGN_OR_RETURN(begin, NextLineObject(*file, k * range, nominal_end));
+      if (begin >= nominal_end) return Status::OK();
+    }
+    uint64_t end = plan.size;
+    if (k + 1 < plan.ranges) {
+      STEDI_ASSIGN_OR_RETURN(end, NextLineObject(*file, nominal_end, plan.size));
+    }
+    json::ReaderOptions reader_options = ReaderOptionsFor(task, end - begin);
+    reader_options.start_offset = begin;
+    reader_options.cut_before_object = end < plan.size;
+    json::LandingJsonReader reader(schemas_[task.source_index].Current(), reader_options);
+    const LandingSource& source = LandingSources()[task.source_index];
+    return reader.ReadFile(
+        FileSlice(*file, begin, end),
+        [&](const Batch& batch) { return AppendRows(source, sink, batch); },
+        [&](json::QuarantinedFragment fragment) {
+          out->fragments.push_back(std::move(fragment));
+          return Status::OK();
+        },
+        &out->stats);
+  }
+
+  // Reader options for BYTES bytes of TASK's file, with schema evolution into its table.
+  json::ReaderOptions ReaderOptionsFor(const FileTask& task, uint64_t bytes) {
+    json::ReaderOptions reader_options;
+    // A chunk no larger than the bytes to read: the reader's buffer is sized per file.
+    reader_options.chunk_bytes =
+        std::clamp<uint64_t>(bytes + 1, 64 << 10, reader_options.chunk_bytes);
+    // Schema evolution: a key no column matches becomes a new column of the table.
+    TableSchema& table_schema = schemas_[task.source_index];
+    reader_options.new_field = [&table_schema](std::string_view key, json::JsonKind kind) {
+      return table_schema.AddField(key, kind);
+    };
+    return reader_options;
+  }
+
+  static void FillSourceFile(const FileTask& task, std::string sha, uint64_t size,
+                             FileOutcome* out) {
+    const LandingSource& source = LandingSources()[task.source_index];
+    SourceFile& sf = out->source_file;
+    sf.source = std::string(source.name);
+    sf.name = task.name;
+    sf.sha256 = std::move(sha);
+    sf.bytes = size;
+    sf.landed_path = JoinPath(LakeLayout::RawFolder(source.name), task.name);
+    sf.records = static_cast<int64_t>(out->stats.records);
+    sf.quarantined = static_cast<int64_t>(out->stats.fragments_quarantined);
+    sf.unconvertible_fields = static_cast<int64_t>(out->stats.unconvertible_fields);
+  }
+
   Status IngestFile(const FileTask& task, DataFileSink& sink, FileOutcome* out) {
     const LandingSource& source = LandingSources()[task.source_index];
     STEDI_ASSIGN_OR_RETURN(auto file, fs_.OpenForRead(task.path));
@@ -245,16 +470,8 @@ class IngestRun {
       return Status::OK();
     }
 
-    json::ReaderOptions reader_options;
-    // A chunk no larger than the file: the reader's buffer is sized per file.
-    reader_options.chunk_bytes =
-        std::clamp<uint64_t>(size + 1, 64 << 10, reader_options.chunk_bytes);
-    // Schema evolution: a key no column matches becomes a new column of the table.
-    TableSchema& table_schema = schemas_[task.source_index];
-    reader_options.new_field = [&table_schema](std::string_view key, json::JsonKind kind) {
-      return table_schema.AddField(key, kind);
-    };
-    json::LandingJsonReader reader(table_schema.Current(), reader_options);
+    json::LandingJsonReader reader(schemas_[task.source_index].Current(),
+                                   ReaderOptionsFor(task, size));
     auto on_batch = [&](const Batch& batch) -> Status { return AppendRows(source, sink, batch); };
     auto on_fragment = [&](json::QuarantinedFragment fragment) -> Status {
       out->fragments.push_back(std::move(fragment));
@@ -266,15 +483,7 @@ class IngestRun {
     } else {
       STEDI_RETURN_NOT_OK(reader.ReadFile(*file, on_batch, on_fragment, &out->stats));
     }
-    SourceFile& sf = out->source_file;
-    sf.source = std::string(source.name);
-    sf.name = task.name;
-    sf.sha256 = sha;
-    sf.bytes = size;
-    sf.landed_path = raw_relative;
-    sf.records = static_cast<int64_t>(out->stats.records);
-    sf.quarantined = static_cast<int64_t>(out->stats.fragments_quarantined);
-    sf.unconvertible_fields = static_cast<int64_t>(out->stats.unconvertible_fields);
+    FillSourceFile(task, std::move(sha), size, out);
     return Status::OK();
   }
 
@@ -368,6 +577,7 @@ class IngestRun {
         continue;
       }
       ++r.files_ingested;
+      if (o.split) ++r.files_split;
       r.records += static_cast<int64_t>(o.stats.records);
       r.fragments_quarantined += static_cast<int64_t>(o.stats.fragments_quarantined);
       r.records_with_unconvertible_fields +=

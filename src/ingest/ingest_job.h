@@ -18,6 +18,10 @@ struct IngestOptions {
   std::string source_dir;
   /// Worker threads; 0 means one per core.
   size_t threads = 0;
+  /// A new plain (not gzip) landing file larger than twice this is parsed on several cores: in
+  /// ranges of about this many bytes, each starting at a line that begins with `{` (see
+  /// docs/formats/landing-json.md), while one task copies and hashes it. 0 never splits.
+  uint64_t range_bytes = 32 << 20;
 };
 
 /// What ingest did for one source, for the user and for tests.
@@ -32,6 +36,8 @@ struct SourceIngestReport {
   int64_t records_with_unconvertible_fields = 0;  ///< Kept, with those fields null.
   int64_t unconvertible_fields = 0;
   int64_t records_with_repaired_utf8 = 0;
+  /// Files ingested that were parsed in ranges on several cores (see IngestOptions::range_bytes).
+  int64_t files_split = 0;
   /// Files that could not be ingested at all (e.g. changed content under an ingested name).
   std::vector<std::string> file_errors;
 };

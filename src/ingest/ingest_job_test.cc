@@ -3,8 +3,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
 
 #include "catalog/catalog.h"
 #include "formats/parquet/file_reader.h"
@@ -27,11 +32,73 @@ class IngestJobTest : public ::testing::Test {
   }
   void TearDown() override { fsys::remove_all(root_); }
 
-  Result<IngestReport> Ingest(const std::string& source) {
+  Result<IngestReport> Ingest(const std::string& source, const std::string& lake = "lake",
+                              uint64_t range_bytes = IngestOptions{}.range_bytes,
+                              size_t threads = 0) {
     IngestOptions options;
-    options.lake_dir = JoinPath(root_, "lake");
+    options.lake_dir = JoinPath(root_, lake);
     options.source_dir = source;
+    options.range_bytes = range_bytes;
+    options.threads = threads;
     return RunIngest(*fs_, options);
+  }
+
+  // Every row of TABLE in LAKE, rendered as its non-null "column=value" cells in column-name
+  // order (so column order and columns added later do not matter), sorted: a multiset.
+  std::vector<std::string> TableRows(const std::string& lake, const std::string& table) {
+    std::vector<std::string> rows;
+    auto catalog = Catalog::Open(JoinPath(root_, lake), std::nullopt);
+    EXPECT_TRUE(catalog.ok()) << catalog.status().ToString();
+    if (!catalog.ok()) return rows;
+    auto entry = (*catalog)->GetTable(table);
+    EXPECT_TRUE(entry.ok()) << entry.status().ToString();
+    if (!entry.ok()) return rows;
+    for (const DataFile& f : entry->files) {
+      auto file = fs_->OpenForRead(JoinPath(JoinPath(root_, lake), f.path));
+      EXPECT_TRUE(file.ok());
+      auto reader = parquet::FileReader::Open(std::shared_ptr<RandomAccessFile>(file->release()));
+      EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+      for (int g = 0; g < (*reader)->num_row_groups(); ++g) {
+        auto batch = (*reader)->ReadRowGroup(g, {});
+        EXPECT_TRUE(batch.ok()) << batch.status().ToString();
+        for (size_t r = 0; r < batch->num_rows(); ++r) {
+          std::vector<std::string> cells;
+          for (size_t c = 0; c < batch->num_columns(); ++c) {
+            const Column& column = batch->column(c);
+            if (column.IsNull(r)) continue;
+            cells.push_back(batch->schema()->field(c).name + "=" + CellText(column, r));
+          }
+          std::sort(cells.begin(), cells.end());
+          std::string row;
+          for (const std::string& cell : cells) row += cell + "\x1f";
+          rows.push_back(std::move(row));
+        }
+      }
+    }
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  }
+
+  static std::string CellText(const Column& c, size_t row) {
+    switch (c.type()) {
+      case TypeId::kBoolean:
+        return c.GetBool(row) ? "true" : "false";
+      case TypeId::kInt32:
+      case TypeId::kDate:
+        return std::to_string(c.GetInt32(row));
+      case TypeId::kInt64:
+      case TypeId::kTimestamp:
+        return std::to_string(c.GetInt64(row));
+      case TypeId::kFloat64: {
+        char buf[64];
+        std::snprintf(buf, sizeof(buf), "%.17g", c.GetDouble(row));
+        return buf;
+      }
+      case TypeId::kString:
+      case TypeId::kBinary:
+        return std::string(c.GetString(row));
+    }
+    return "?";
   }
 
   // Sums the rows of every data file of TABLE by reading the Parquet files back.
@@ -125,6 +192,139 @@ TEST_F(IngestJobTest, ChangedFileUnderIngestedNameIsRefusedNotDuplicated) {
   EXPECT_EQ(report->file_errors(), 1);
   EXPECT_NE(SourceReport(*report, "step_trainer").file_errors[0].find("s.json"), std::string::npos);
   EXPECT_EQ(RowsOnDisk("step_trainer_landing"), 1);
+}
+
+// A messy accelerometer file of a few MB, with its exact counts. Every kind of line the JSON
+// reader recovers from appears many times, also around the points where ingest splits a file.
+struct MessyFile {
+  std::string bytes;
+  int64_t records = 0;
+  int64_t fragments = 0;
+};
+
+MessyFile MakeMessyAccelerometerFile(size_t target_bytes) {
+  std::mt19937_64 rng(7);
+  MessyFile f;
+  auto record = [&](bool extra) {
+    std::string r = "{\"user\":\"u" + std::to_string(rng() % 5000) +
+                    "@x.com\",\"timeStamp\":" + std::to_string(1655564000000 + rng() % 1000000) +
+                    ",\"x\":" + std::to_string(static_cast<int>(rng() % 200) - 100) +
+                    ".0,\"y\":" + std::to_string(rng() % 7) + ",\"z\":-" +
+                    std::to_string(rng() % 3) + ".5";
+    if (extra) r += ",\"note\":\"n" + std::to_string(rng() % 10) + "\"";
+    return r + "}";
+  };
+  while (f.bytes.size() < target_bytes) {
+    const int kind = static_cast<int>(rng() % 100);
+    if (kind < 60) {  // one clean record per line
+      f.bytes += record(false) + "\n";
+      f.records += 1;
+    } else if (kind < 65) {  // CRLF
+      f.bytes += record(false) + "\r\n";
+      f.records += 1;
+    } else if (kind < 70) {  // glued objects
+      f.bytes += record(false) + record(false) + "\n";
+      f.records += 2;
+    } else if (kind < 74) {  // a copy cut inside a string, then the record
+      const std::string r = record(false);
+      f.bytes += r.substr(0, 12) + "\n" + r + "\n";
+      f.records += 1;
+      f.fragments += 1;
+    } else if (kind < 76) {  // garbage
+      f.bytes += "xyz\n";
+      f.fragments += 1;
+    } else if (kind < 80) {  // one record over two lines
+      const std::string r = record(false);
+      const size_t comma = r.find(',');
+      f.bytes += r.substr(0, comma + 1) + "\n" + r.substr(comma + 1) + "\n";
+      f.records += 1;
+    } else if (kind < 86) {  // an array of records with '{' in the first column
+      f.bytes += "[\n" + record(false) + ",\n" + record(false) + "\n]\n";
+      f.records += 2;
+      f.fragments += 3;
+    } else if (kind < 94) {  // a record cut after a comma, then a record on the next line
+      const std::string r = record(false);
+      f.bytes += r.substr(0, r.find(',') + 1) + "\n" + record(false) + "\n";
+      f.records += 1;
+      f.fragments += 1;
+    } else if (kind < 97) {  // an unknown key: a new column
+      f.bytes += record(true) + "\n";
+      f.records += 1;
+    } else {  // a wrong type: kept, the field null
+      f.bytes += "{\"user\":\"w@x.com\",\"timestamp\":\"soon\",\"x\":1,\"y\":2,\"z\":3}\n";
+      f.records += 1;
+    }
+  }
+  return f;
+}
+
+// A big file parsed in ranges on several workers gives exactly what one worker reading it whole
+// gives: the same rows, quarantine, source-file record and field observations.
+TEST_F(IngestJobTest, BigFileParsedInRangesMatchesOneSequentialRead) {
+  const MessyFile messy = MakeMessyAccelerometerFile(3 << 20);
+  Write("accelerometer/landing/big.json", messy.bytes);
+  Write("accelerometer/landing/small.json", "{\"user\":\"s@x\",\"timestamp\":1}\n");
+  const std::string src = JoinPath(root_, "src");
+
+  auto ranged = Ingest(src, "ranged", 16 << 10, 3);
+  ASSERT_TRUE(ranged.ok()) << ranged.status().ToString();
+  auto whole = Ingest(src, "whole", 0);
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  const SourceIngestReport& r = SourceReport(*ranged, "accelerometer");
+  const SourceIngestReport& w = SourceReport(*whole, "accelerometer");
+  EXPECT_EQ(r.files_split, 1);  // the big file only
+  EXPECT_EQ(w.files_split, 0);
+  EXPECT_EQ(w.records, messy.records + 1);
+  EXPECT_EQ(w.fragments_quarantined, messy.fragments);
+  EXPECT_EQ(r.files_ingested, 2);
+  EXPECT_EQ(r.records, w.records);
+  EXPECT_EQ(r.fragments_quarantined, w.fragments_quarantined);
+  EXPECT_EQ(r.records_with_unconvertible_fields, w.records_with_unconvertible_fields);
+  EXPECT_EQ(r.unconvertible_fields, w.unconvertible_fields);
+
+  const std::vector<std::string> rows = TableRows("ranged", "accelerometer_landing");
+  EXPECT_EQ(static_cast<int64_t>(rows.size()), messy.records + 1);
+  EXPECT_TRUE(rows == TableRows("whole", "accelerometer_landing"));
+  const std::vector<std::string> quarantine = TableRows("ranged", "quarantine");
+  EXPECT_EQ(static_cast<int64_t>(quarantine.size()), messy.fragments);
+  EXPECT_TRUE(quarantine == TableRows("whole", "quarantine"));
+
+  auto ranged_catalog = Catalog::Open(JoinPath(root_, "ranged"), std::nullopt);
+  auto whole_catalog = Catalog::Open(JoinPath(root_, "whole"), std::nullopt);
+  ASSERT_TRUE(ranged_catalog.ok() && whole_catalog.ok());
+  auto ranged_files = (*ranged_catalog)->ListSourceFiles("accelerometer");
+  auto whole_files = (*whole_catalog)->ListSourceFiles("accelerometer");
+  ASSERT_TRUE(ranged_files.ok() && whole_files.ok());
+  ASSERT_EQ(ranged_files->size(), 2u);
+  ASSERT_EQ(whole_files->size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    SourceFile a = (*ranged_files)[i];
+    SourceFile b = (*whole_files)[i];
+    a.ingested_at = b.ingested_at = "";
+    EXPECT_EQ(a, b) << a.name;
+  }
+  auto big = std::find_if(ranged_files->begin(), ranged_files->end(),
+                          [](const SourceFile& f) { return f.name == "big.json"; });
+  ASSERT_NE(big, ranged_files->end());
+  EXPECT_EQ(big->records, messy.records);
+  EXPECT_EQ(big->quarantined, messy.fragments);
+  EXPECT_EQ(big->bytes, messy.bytes.size());
+  // The raw copy is byte for byte the file.
+  EXPECT_EQ(*FileSha256(*fs_, JoinPath(src, "accelerometer/landing/big.json")), big->sha256);
+  EXPECT_EQ(*FileSha256(*fs_, JoinPath(root_, "ranged/" + big->landed_path)), big->sha256);
+
+  auto ranged_seen = (*ranged_catalog)->Observations("accelerometer");
+  auto whole_seen = (*whole_catalog)->Observations("accelerometer");
+  ASSERT_TRUE(ranged_seen.ok() && whole_seen.ok());
+  EXPECT_FALSE(ranged_seen->empty());
+  EXPECT_TRUE(*ranged_seen == *whole_seen);
+
+  // Ingesting again: the known name is hashed first and skipped, not split again.
+  auto again = Ingest(src, "ranged", 16 << 10, 3);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(SourceReport(*again, "accelerometer").files_already_ingested, 2);
+  EXPECT_EQ(SourceReport(*again, "accelerometer").files_split, 0);
+  EXPECT_EQ(TableRows("ranged", "accelerometer_landing").size(), rows.size());
 }
 
 TEST_F(IngestJobTest, MissingSourceFolderIsAClearError) {

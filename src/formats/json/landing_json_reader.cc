@@ -327,7 +327,7 @@ Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file) {
     ReserveRows();
   }
   length_ = 0;
-  base_ = 0;
+  base_ = options_.start_offset;
   skipping_ = false;
   no_fast_path_until_ = 0;
 
@@ -350,7 +350,11 @@ Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file) {
       // The byte order mark needs the first three bytes; wait for them.
       if (length_ < 3 && !eof) continue;
       first = false;
-      if (length_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) begin = 3;
+      // Only a file's own start can hold a byte order mark, not a range's.
+      if (options_.start_offset == 0 && length_ >= 3 &&
+          std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) {
+        begin = 3;
+      }
     }
     size_t consumed = 0;
     STEDI_RETURN_NOT_OK(Process(begin, eof, &consumed));
@@ -483,6 +487,16 @@ Frame LandingJsonReader::Impl::FrameValue(size_t start, bool eof) {
     f.reason = std::move(reason);
     return f;
   };
+  // Whether a '{' at I (outside strings, inside the value) must start a new object: where JSON
+  // cannot have a value, at the start of a line inside an object, or in the line's first column
+  // whatever is open (so a file can be split before such a '{', see ReadBuffer).
+  auto starts_object = [&](size_t i) {
+    if (stack_.empty()) return false;
+    if (buf[i - 1] == '\n') return true;
+    const bool in_object = stack_.back() == '{';
+    const bool value_expected = in_object ? prev == ':' : (prev == '[' || prev == ',');
+    return !value_expected || (line_start && in_object);
+  };
   const char* kind = buf[start] == '{' ? "object" : "array";
   size_t i = start;
   while (i < limit) {
@@ -498,7 +512,8 @@ Frame LandingJsonReader::Impl::FrameValue(size_t start, bool eof) {
         prev = '"';
       } else if (c == '\\') {
         if (i + 1 >= limit) break;
-        ++i;
+        // A backslash does not carry a string over the end of its line.
+        if (buf[i + 1] != '\n') ++i;
       } else if (c == '\n') {
         return broken(i, std::string("truncated ") + kind + ": a line ends inside a string");
       } else if (c == '{' && restart == std::string::npos) {
@@ -515,13 +530,9 @@ Frame LandingJsonReader::Impl::FrameValue(size_t start, bool eof) {
         break;
       case '{':
       case '[': {
-        if (!stack_.empty()) {
-          const bool in_object = stack_.back() == '{';
-          const bool value_expected = in_object ? prev == ':' : (prev == '[' || prev == ',');
-          if (c == '{' && (!value_expected || (line_start && in_object))) {
-            return broken(i, std::string("truncated ") + kind + ": a new object starts at byte " +
-                                 std::to_string(base_ + i));
-          }
+        if (c == '{' && starts_object(i)) {
+          return broken(i, std::string("truncated ") + kind + ": a new object starts at byte " +
+                               std::to_string(base_ + i));
         }
         stack_.push_back(static_cast<uint8_t>(c));
         prev = c;
@@ -563,7 +574,21 @@ Frame LandingJsonReader::Impl::FrameValue(size_t start, bool eof) {
   }
   // The scan stopped at LIMIT without an answer.
   if (eof && limit == length_) {
+    if (options_.cut_before_object && !in_string) {
+      // The bytes stop before a `{` that opens a line: it would cut the value here.
+      return broken(length_, std::string("truncated ") + kind + ": a new object starts at byte " +
+                                 std::to_string(base_ + length_));
+    }
     return broken(length_, std::string("truncated ") + kind + " at end of file");
+  }
+  // At the limit, the next byte decides: the end of the file, or a new object that cuts the
+  // value, make it not too large. (Without it, the answer would depend on chunk_bytes.)
+  if (limit == max_end && max_end == length_) return Frame(FrameOutcome::kNeedMore);
+  if (limit == max_end && !in_string) {
+    if (buf[max_end] == '{' && starts_object(max_end)) {
+      return broken(max_end, std::string("truncated ") + kind + ": a new object starts at byte " +
+                                 std::to_string(base_ + max_end));
+    }
   }
   if (limit == max_end) return Frame(FrameOutcome::kTooLarge);
   return Frame(FrameOutcome::kNeedMore);
@@ -584,7 +609,7 @@ Frame LandingJsonReader::Impl::FrameOther(size_t start, bool eof) {
         in_string = false;
       } else if (c == '\\') {
         if (i + 1 >= limit) break;
-        ++i;
+        if (buf[i + 1] != '\n') ++i;  // the line ends even after a backslash
       } else if (c == '\n') {
         in_string = false;
         break;
@@ -606,7 +631,8 @@ Frame LandingJsonReader::Impl::FrameOther(size_t start, bool eof) {
     f.end = length_;
     return f;
   }
-  if (limit == max_end) return Frame(FrameOutcome::kTooLarge);
+  // Whether the file ends right at the limit is known only with the next byte.
+  if (limit == max_end && max_end < length_) return Frame(FrameOutcome::kTooLarge);
   return Frame(FrameOutcome::kNeedMore);
 }
 

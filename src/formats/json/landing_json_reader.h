@@ -78,6 +78,15 @@ struct ReaderOptions {
   /// Largest object (or other fragment) kept whole; a longer one is quarantined up to the end of
   /// its line, with only its first max_object_bytes bytes in QuarantinedFragment::raw.
   size_t max_object_bytes = 64 << 20;
+  /// File offset of the first byte read: fragment offsets and "at byte N" in reasons count from
+  /// it, so one range of a plain file can be read on its own. The byte order mark is only looked
+  /// for when it is 0.
+  uint64_t start_offset = 0;
+  /// Set when the bytes stop right before a `{` that opens a line (a range of a file split at
+  /// such a point). That `{` would cut any value still open at the end, so such a value is
+  /// quarantined as "truncated ...: a new object starts at byte N" (N = where the bytes stop),
+  /// exactly as reading the whole file says, not as truncated at end of file.
+  bool cut_before_object = false;
   /// Schema evolution: called with a key that matches no target column and the kind of its
   /// first non-null value. A returned field becomes a new last column from that row on (rows
   /// before it, and earlier batches, lack it: readers see nulls there); nullopt ignores the key
@@ -112,6 +121,11 @@ class LandingJsonReader {
                   const FragmentCallback& on_fragment, LandingFileStats* stats);
 
   /// Same as ReadFile over BYTES already in memory; NAME stands for the path in messages.
+  ///
+  /// Reading a plain file in ranges split where a line starts with `{` (the byte before is
+  /// '\n'), each range with start_offset set and all but the last with cut_before_object,
+  /// gives the rows, fragments and stats of one read of the whole file when concatenated in
+  /// file order (stats summed, fields merged by name); such a `{` always starts a new value.
   Status ReadBuffer(std::string_view name, std::string_view bytes, const BatchCallback& on_batch,
                     const FragmentCallback& on_fragment, LandingFileStats* stats);
 

@@ -3,12 +3,19 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
 
 namespace stedi::json {
+
+// Readable fragments in failure messages.
+void PrintTo(const QuarantinedFragment& f, std::ostream* os) {
+  *os << "{" << f.offset << ", \"" << f.reason << "\", " << ::testing::PrintToString(f.raw) << "}";
+}
+
 namespace {
 
 std::shared_ptr<const Schema> AccelerometerSchema() {
@@ -400,15 +407,29 @@ TEST(LandingJsonReaderTest, ReadsThroughRandomAccessFile) {
   EXPECT_EQ(stats.records, 2u);
 }
 
+const std::vector<std::string> kSeparators = {"", " ", "\n", "\r\n", "\n\n  "};
+const std::vector<std::string> kGarbage = {
+    "xyz", "]", "[1,{\"a\":2}]", "42", "\"s{\\\"\"", "{\"user\":tru}", "{\"user\":\"u\",\"x\":1]",
+    "}"};
+
+// A valid accelerometer record (with a camelCase key, a float as text, a null and sometimes
+// non-ASCII text); *ROW gets the row it reads as under AccelerometerSchema.
+std::string RandomGoodRecord(std::mt19937_64& rng, std::string* row) {
+  const uint64_t ts = rng() % 2000000000000ull;
+  const int x = static_cast<int>(rng() % 7) - 3;
+  std::string user = "u" + std::to_string(rng() % 1000) + (rng() % 5 == 0 ? "\xC3\xA9" : "");
+  *row = user + "|" + std::to_string(ts) + "|" + std::to_string(x) + "|0.5|null";
+  return "{\"user\":\"" + user + "\",\"timeStamp\":" + std::to_string(ts) +
+         ",\"x\":" + std::to_string(x) + ".0,\"y\":\"0.5\",\"z\":null}";
+}
+
 // Property: on random mixes of good records and broken fragments (each broken one ends its
 // line), every good record comes out as a row, every broken one as a fragment at its offset with
 // its exact bytes, and the output does not depend on the chunk size.
 TEST(LandingJsonReaderTest, RandomMixesGiveTheSameOutputForEveryChunkSize) {
   std::mt19937_64 rng(20240607);
-  const std::vector<std::string> separators = {"", " ", "\n", "\r\n", "\n\n  "};
-  const std::vector<std::string> garbage = {
-      "xyz", "]", "[1,{\"a\":2}]", "42", "\"s{\\\"\"", "{\"user\":tru}", "{\"user\":\"u\",\"x\":1]",
-      "}"};
+  const std::vector<std::string>& separators = kSeparators;
+  const std::vector<std::string>& garbage = kGarbage;
   for (int round = 0; round < 60; ++round) {
     std::string input;
     Rows expected_rows;
@@ -417,18 +438,14 @@ TEST(LandingJsonReaderTest, RandomMixesGiveTheSameOutputForEveryChunkSize) {
     bool force_good = false;  // a truncated object is followed by a good one (else the next
                               // line's garbage could legally continue it)
     for (int i = 0; i < n; ++i) {
-      const uint64_t ts = rng() % 2000000000000ull;
-      const int x = static_cast<int>(rng() % 7) - 3;
-      std::string user = "u" + std::to_string(rng() % 1000) + (rng() % 5 == 0 ? "\xC3\xA9" : "");
-      std::string good = "{\"user\":\"" + user + "\",\"timeStamp\":" + std::to_string(ts) +
-                         ",\"x\":" + std::to_string(x) + ".0,\"y\":\"0.5\",\"z\":null}";
+      std::string row;
+      std::string good = RandomGoodRecord(rng, &row);
       const int kind = force_good ? 0 : static_cast<int>(rng() % 10);
       force_good = kind == 6 || kind == 7;
       if (kind < 6) {
         input += good;
         input += separators[rng() % separators.size()];
-        expected_rows.push_back(user + "|" + std::to_string(ts) + "|" + std::to_string(x) +
-                                "|0.5|null");
+        expected_rows.push_back(row);
       } else {
         std::string bad = kind < 8 ? good.substr(0, 1 + rng() % (good.size() - 2))
                                    : garbage[rng() % garbage.size()];
@@ -458,6 +475,195 @@ TEST(LandingJsonReaderTest, RandomMixesGiveTheSameOutputForEveryChunkSize) {
     ASSERT_TRUE(gz.status.ok());
     EXPECT_EQ(gz.rows, whole.rows);
     EXPECT_EQ(gz.fragments, whole.fragments);
+  }
+}
+
+// Messier input than the mix above: records spanning lines, arrays and nested objects whose
+// '{' opens a line, a backslash before a line end, `{"` inside strings, long values near
+// max_object_bytes, and random soup of JSON punctuation.
+std::string RandomMessyInput(std::mt19937_64& rng) {
+  static const std::vector<std::string> kTricky = {
+      "{\"user\":\"a\",\n\"x\":1}",
+      "{\"user\":\"a\",\"tags\":[\n{\"k\":1}]}",
+      "[\n{\"user\":\"b\"},\n{\"user\":\"c\"}\n]",
+      "{\"user\":\"a\\\n\"}",
+      "x\"\\\n{\"user\":\"d\"}",
+      "{\"user\":\"x{\\\"y\\\"}\"}",
+      "{\"user\":\"ab{\"",
+      "{\"user\":\"e\",\"n\":{\n",
+      "{\"a\":[1,\n",
+      "{\"user\":{\"q\":[{\"r\":2}]}}",
+      "{\"user\":\"p\",\"pad\":\"" + std::string(20, 'p') + "\"}",
+      "\"" + std::string(30, 's'),
+      "\xEF\xBB\xBF{\"user\":\"bom\"}",
+      "{\"user\":\"\xFF\"}",
+  };
+  static const char kSoup[] = "{}[]\"\\\n:,a1 ";
+  std::string input;
+  const int n = 1 + static_cast<int>(rng() % 50);
+  for (int i = 0; i < n; ++i) {
+    const int kind = static_cast<int>(rng() % 10);
+    std::string row;
+    std::string good = RandomGoodRecord(rng, &row);
+    if (kind < 4) {
+      input += good;
+    } else if (kind == 4) {
+      input += good.substr(0, 1 + rng() % (good.size() - 1));
+    } else if (kind == 5) {
+      input += kGarbage[rng() % kGarbage.size()];
+    } else if (kind < 8) {
+      input += kTricky[rng() % kTricky.size()];
+    } else {
+      const size_t len = rng() % 24;
+      for (size_t k = 0; k < len; ++k) input += kSoup[rng() % (sizeof(kSoup) - 1)];
+    }
+    input += kSeparators[rng() % kSeparators.size()];
+  }
+  return input;
+}
+
+// Adds the stats of one range read to the total, as a whole read would have counted them.
+void AddStats(const LandingFileStats& part, LandingFileStats* total) {
+  total->bytes += part.bytes;
+  total->records += part.records;
+  total->fragments_quarantined += part.fragments_quarantined;
+  total->records_with_unconvertible_fields += part.records_with_unconvertible_fields;
+  total->unconvertible_fields += part.unconvertible_fields;
+  total->records_with_repaired_utf8 += part.records_with_repaired_utf8;
+  for (const FieldSighting& f : part.fields) {
+    auto it = std::find_if(total->fields.begin(), total->fields.end(),
+                           [&](const FieldSighting& t) { return t.name == f.name; });
+    if (it == total->fields.end()) {
+      total->fields.push_back(f);
+    } else {
+      it->present += f.present;
+      it->nulls += f.nulls;
+      it->kinds |= f.kinds;
+    }
+  }
+}
+
+// Property behind parallel ingest of one big file: a '{' that opens a line always starts a new
+// value, so reading the ranges between such points (each with its file offset, all but the last
+// cut before an object) gives exactly the rows, fragments and stats of one whole read.
+TEST(LandingJsonReaderTest, RangesSplitBeforeALineOpeningBraceReadLikeTheWholeFile) {
+  std::mt19937_64 rng(20261129);
+  size_t splits_checked = 0;
+  for (int round = 0; round < 400; ++round) {
+    const std::string input = RandomMessyInput(rng);
+    // Small limits make values end exactly at, or run past, max_object_bytes.
+    const size_t max_object = rng() % 2 ? 1 << 20 : 8 + rng() % 60;
+    const size_t batch_rows = 1 + rng() % 5;
+    const Output whole =
+        Read(AccelerometerSchema(), input, ReaderOptions{batch_rows, 1 << 20, max_object});
+    ASSERT_TRUE(whole.status.ok());
+    // The reader's own promise still holds on this input: output independent of chunk_bytes.
+    const Output chunked =
+        Read(AccelerometerSchema(), input, ReaderOptions{batch_rows, 1 + rng() % 16, max_object});
+    ASSERT_EQ(chunked.rows, whole.rows) << input;
+    ASSERT_EQ(chunked.fragments, whole.fragments) << input;
+
+    std::vector<size_t> boundaries;
+    for (size_t p = 1; p < input.size(); ++p) {
+      if (input[p - 1] == '\n' && input[p] == '{') boundaries.push_back(p);
+    }
+    for (int variant = 0; variant < 3; ++variant) {
+      // Every boundary, then random subsets.
+      std::vector<size_t> cuts = {0};
+      for (size_t p : boundaries) {
+        if (variant == 0 || rng() % 2) cuts.push_back(p);
+      }
+      cuts.push_back(input.size());
+      Rows rows;
+      Fragments fragments;
+      LandingFileStats stats;
+      for (size_t k = 0; k + 1 < cuts.size(); ++k) {
+        ReaderOptions options{batch_rows, 1 + rng() % 64, max_object};
+        options.start_offset = cuts[k];
+        options.cut_before_object = k + 2 < cuts.size();
+        const Output part =
+            Read(AccelerometerSchema(),
+                 std::string_view(input).substr(cuts[k], cuts[k + 1] - cuts[k]), options);
+        ASSERT_TRUE(part.status.ok());
+        rows.insert(rows.end(), part.rows.begin(), part.rows.end());
+        fragments.insert(fragments.end(), part.fragments.begin(), part.fragments.end());
+        AddStats(part.stats, &stats);
+      }
+      splits_checked += cuts.size() - 2;
+      ASSERT_EQ(rows, whole.rows) << input;
+      ASSERT_EQ(fragments, whole.fragments) << input;
+      EXPECT_EQ(stats.bytes, whole.stats.bytes);
+      EXPECT_EQ(stats.records, whole.stats.records);
+      EXPECT_EQ(stats.fragments_quarantined, whole.stats.fragments_quarantined);
+      EXPECT_EQ(stats.records_with_unconvertible_fields,
+                whole.stats.records_with_unconvertible_fields);
+      EXPECT_EQ(stats.unconvertible_fields, whole.stats.unconvertible_fields);
+      EXPECT_EQ(stats.records_with_repaired_utf8, whole.stats.records_with_repaired_utf8);
+      EXPECT_EQ(stats.fields, whole.stats.fields) << input;
+    }
+  }
+  EXPECT_GT(splits_checked, 1000u);  // the generator does produce split points
+}
+
+// The cases behind the rules that make those split points safe, with their exact output.
+TEST(LandingJsonReaderTest, ALineOpeningBraceCutsWhateverIsOpen) {
+  // Inside an array, too (before, the array took the objects as its elements).
+  Output array = Read(SingleA(), "[\n{\"a\":1},\n{\"a\":2}\n]\n");
+  EXPECT_EQ(array.rows, (Rows{"1", "2"}));
+  ASSERT_EQ(array.fragments.size(), 3u);
+  EXPECT_EQ(array.fragments[0],
+            (QuarantinedFragment{0, "truncated array: a new object starts at byte 2", "["}));
+  EXPECT_EQ(array.fragments[1].offset, 9u);
+  EXPECT_EQ(array.fragments[1].raw, ",");
+  EXPECT_EQ(array.fragments[2].offset, 19u);
+  EXPECT_EQ(array.fragments[2].raw, "]");
+  // Indented, it stays an element of the array.
+  Output indented = Read(SingleA(), "[\n  {\"a\":1}]\n{\"a\":2}");
+  EXPECT_EQ(indented.rows, (Rows{"2"}));
+  ASSERT_EQ(indented.fragments.size(), 1u);
+  EXPECT_EQ(indented.fragments[0].reason, "not an object: array");
+  // A backslash before the line end does not carry the string over to the next line.
+  Output slash = Read(SingleA(), "{\"a\":\"x\\\n{\"a\":2}\n");
+  EXPECT_EQ(slash.rows, (Rows{"2"}));
+  EXPECT_EQ(slash.fragments,
+            (Fragments{{0, "truncated object: a line ends inside a string", "{\"a\":\"x\\"}}));
+  // A value open up to exactly max_object_bytes, then a new object: cut there, not too large.
+  const std::string open = "{\"a\":1,\n";
+  Output limit = Read(SingleA(), open + "{\"a\":2}\n", ReaderOptions{100, 3, open.size()});
+  EXPECT_EQ(limit.rows, (Rows{"2"}));
+  EXPECT_EQ(limit.fragments,
+            (Fragments{{0, "truncated object: a new object starts at byte 8", "{\"a\":1,"}}));
+  // The same value read as a range that stops before that object, at file offset 100.
+  ReaderOptions range{100, 3, open.size()};
+  range.start_offset = 100;
+  range.cut_before_object = true;
+  Output cut = Read(SingleA(), open, range);
+  EXPECT_EQ(cut.fragments,
+            (Fragments{{100, "truncated object: a new object starts at byte 108", "{\"a\":1,"}}));
+  // Without cut_before_object the end of the bytes is the end of the file; a BOM counts only at
+  // offset 0.
+  range.cut_before_object = false;
+  Output bom = Read(SingleA(), "\xEF\xBB\xBF{\"a\":1}\n{\"a\":tru", range);
+  EXPECT_EQ(bom.rows, (Rows{"1"}));
+  ASSERT_EQ(bom.fragments.size(), 2u);
+  EXPECT_EQ(bom.fragments[0].offset, 100u);
+  EXPECT_EQ(bom.fragments[0].raw, "\xEF\xBB\xBF");
+  EXPECT_EQ(bom.fragments[1],
+            (QuarantinedFragment{111, "truncated object at end of file", "{\"a\":tru"}));
+}
+
+// Whether a value open at exactly max_object_bytes is too large depends on the next byte; when
+// the file ends there, it is truncated at end of file, whatever the chunk size.
+TEST(LandingJsonReaderTest, ValueOpenUpToTheLimitAtEndOfFileForEveryChunkSize) {
+  const std::string open = "{\"a\":\"xyz";
+  const std::string other = "xxxxxxxxx";
+  for (size_t chunk : {size_t{1}, size_t{2}, size_t{4}, open.size(), size_t{64}}) {
+    Output o = Read(SingleA(), open, ReaderOptions{100, chunk, open.size()});
+    EXPECT_EQ(o.fragments, (Fragments{{0, "truncated object at end of file", open}})) << chunk;
+    Output g = Read(SingleA(), other, ReaderOptions{100, chunk, other.size()});
+    ASSERT_EQ(g.fragments.size(), 1u);
+    EXPECT_EQ(g.fragments[0].raw, other) << chunk;
+    EXPECT_EQ(g.fragments[0].reason.find("larger"), std::string::npos) << chunk;
   }
 }
 
