@@ -124,17 +124,7 @@ class SpillFileScan final : public Operator {
   // batch keeps the partition join's output batches large.
   Result<std::optional<Batch>> Next() override {
     if (file_ == nullptr) return std::optional<Batch>();
-    std::vector<Batch> parts;
-    size_t rows = 0;
-    while (rows < kBatchRows / 2) {
-      STEDI_ASSIGN_OR_RETURN(std::optional<Batch> b, file_->ReadNext());
-      if (!b.has_value()) break;
-      rows += b->num_rows();
-      parts.push_back(std::move(*b));
-    }
-    if (parts.empty()) return std::optional<Batch>();
-    if (parts.size() == 1) return std::optional<Batch>(std::move(parts[0]));
-    return std::optional<Batch>(ConcatenateBatches(schema_, parts));
+    return file_->ReadNext(kBatchRows / 2);
   }
   std::string Describe() const override { return "SpillFileScan"; }
 
@@ -387,7 +377,11 @@ class HashJoinOperator final : public Operator {
   }
 
   // Appends BATCH's rows to their partitions' spill files by key hash (a seed per depth, so a
-  // partition that is split again spreads out).
+  // partition that is split again spreads out). The top level hashes the first key alone:
+  // rows of one entity (say, a customer's readings, joined on user and time) then stay in one
+  // partition in their input order, so the output keeps the locality that makes its
+  // dictionaries and compression work. Deeper levels hash every key, so a partition that one
+  // first-key value made too big still splits.
   Status Partition(const Batch& batch, const std::vector<BoundExprPtr>& key_exprs,
                    const std::shared_ptr<const Schema>& schema, SpilledSide* side,
                    bool track_facts) {
@@ -395,12 +389,17 @@ class HashJoinOperator final : public Operator {
     STEDI_RETURN_NOT_OK(keys.Evaluate(key_exprs, batch));
     std::vector<uint64_t> hashes;
     std::vector<uint8_t> key_null;
-    HashKeyColumns(keys.columns(), static_cast<uint64_t>(depth_) + 1, batch.num_rows(), &hashes,
-                   &key_null);
+    const size_t all = keys.columns().size();
+    HashKeyColumns(keys.columns().first(depth_ == 0 ? std::min<size_t>(1, all) : all),
+                   static_cast<uint64_t>(depth_) + 1, batch.num_rows(), &hashes, &key_null);
     std::array<std::vector<uint32_t>, kPartitions> rows;
     for (size_t r = 0; r < batch.num_rows(); ++r) {
       rows[hashes[r] >> (64 - kPartitionBits)].push_back(static_cast<uint32_t>(r));
-      if (track_facts && key_null[r]) local_facts_.has_null_key = true;
+    }
+    if (track_facts) {
+      for (const Column* c : keys.columns()) {
+        if (c->null_count() > 0) local_facts_.has_null_key = true;
+      }
     }
     if (track_facts && batch.num_rows() > 0) local_facts_.nonempty = true;
     for (size_t p = 0; p < kPartitions; ++p) {
@@ -408,8 +407,7 @@ class HashJoinOperator final : public Operator {
       if (side->files[p] == nullptr) {
         STEDI_ASSIGN_OR_RETURN(side->files[p], SpillFile::Create(context_, schema));
       }
-      STEDI_RETURN_NOT_OK(side->files[p]->Append(
-          rows[p].size() == batch.num_rows() ? batch : TakeBatch(batch, rows[p])));
+      STEDI_RETURN_NOT_OK(side->files[p]->AppendRows(batch, rows[p]));
     }
     return Status::OK();
   }
