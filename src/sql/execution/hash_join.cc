@@ -117,20 +117,22 @@ constexpr size_t kLaneReadyBatches = 4;
 // Replays one spill file as an operator, so that a partition pair is joined by the same code.
 class SpillFileScan final : public Operator {
  public:
-  SpillFileScan(std::unique_ptr<SpillFile> file, std::shared_ptr<const Schema> schema)
-      : file_(std::move(file)), schema_(std::move(schema)) {}
+  // Partitioning cuts each input batch into small pieces; they are glued back into batches of
+  // at least MIN_ROWS rows.
+  SpillFileScan(std::unique_ptr<SpillFile> file, std::shared_ptr<const Schema> schema,
+                size_t min_rows)
+      : file_(std::move(file)), schema_(std::move(schema)), min_rows_(min_rows) {}
   const std::shared_ptr<const Schema>& schema() const override { return schema_; }
-  // Partitioning cuts each input batch into small pieces; gluing them back to about half a
-  // batch keeps the partition join's output batches large.
   Result<std::optional<Batch>> Next() override {
     if (file_ == nullptr) return std::optional<Batch>();
-    return file_->ReadNext(kBatchRows / 2);
+    return file_->ReadNext(min_rows_);
   }
   std::string Describe() const override { return "SpillFileScan"; }
 
  private:
   std::unique_ptr<SpillFile> file_;  // null: no rows
   std::shared_ptr<const Schema> schema_;
+  size_t min_rows_;
 };
 
 // One side of a grace hash join: a lazily created spill file per partition.
@@ -258,6 +260,12 @@ class HashJoinOperator final : public Operator {
       return 1;
     }
     return std::min(threads, rows / Operator::kBatchRows);
+  }
+
+  // Probe batches read back from a partition are large enough to be probed by every thread.
+  size_t ProbeBatchRows() const {
+    const size_t threads = static_cast<size_t>(std::max(1, context_ ? context_->threads : 1));
+    return threads < 2 ? Operator::kBatchRows / 2 : threads * Operator::kBatchRows;
   }
 
   Status StartLane(ProbeLane& lane, Batch batch) {
@@ -464,8 +472,10 @@ class HashJoinOperator final : public Operator {
         }
         const size_t p = next_partition_++;
         partition_join_ = std::make_unique<HashJoinOperator>(
-            std::make_unique<SpillFileScan>(std::move(probe_files_.files[p]), left_->schema()),
-            std::make_unique<SpillFileScan>(std::move(build_files_.files[p]), right_->schema()),
+            std::make_unique<SpillFileScan>(std::move(probe_files_.files[p]), left_->schema(),
+                                            ProbeBatchRows()),
+            std::make_unique<SpillFileScan>(std::move(build_files_.files[p]), right_->schema(),
+                                            Operator::kBatchRows / 2),
             spec_, context_, depth_ + 1, global_facts_);
       }
       STEDI_ASSIGN_OR_RETURN(std::optional<Batch> b, partition_join_->Next());
