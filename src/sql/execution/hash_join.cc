@@ -107,6 +107,11 @@ struct ProbeLane {
   bool in_chain = false;
   uint32_t chain = JoinHashTable::kEnd;
   std::vector<uint32_t> candidate_left, candidate_build;
+  // Semi and anti joins on one dictionary-encoded key look each dictionary entry up once
+  // (cached while batches share the dictionary) instead of each row.
+  bool by_dictionary = false;
+  std::shared_ptr<const Column> dictionary;
+  std::vector<uint32_t> entry_match;  // per entry: a build row with that key, or kEnd
 };
 
 // Probe batches at least this large are split over the context's threads.
@@ -268,11 +273,57 @@ class HashJoinOperator final : public Operator {
     return threads < 2 ? Operator::kBatchRows / 2 : threads * Operator::kBatchRows;
   }
 
+  // Whether LANE's batch can be probed a dictionary entry at a time: a semi or anti join (one
+  // match per row is all it needs) on a single key whose values are codes of a dictionary
+  // smaller than the batch or already looked up.
+  bool ProbesByDictionary(const ProbeLane& lane) const {
+    if (!lane.processor.SkipsMatchedLeftRows() || spec_->residual != nullptr ||
+        lane.keys.columns().size() != 1) {
+      return false;
+    }
+    const Column& key = *lane.keys.columns()[0];
+    return key.is_dictionary() && (key.dictionary() == lane.dictionary ||
+                                   key.dictionary()->size() <= lane.probe.num_rows());
+  }
+
+  // Finds, for each entry of LANE's key dictionary, a build row with that key.
+  void MatchDictionary(ProbeLane& lane) {
+    const Column& key = *lane.keys.columns()[0];
+    if (lane.dictionary == key.dictionary()) return;
+    lane.dictionary = key.dictionary();
+    const Column* entries[] = {lane.dictionary.get()};
+    const size_t n = lane.dictionary->size();
+    std::vector<uint64_t> hashes;
+    std::vector<uint8_t> null;
+    HashKeyColumns(entries, 0, n, &hashes, &null);
+    lane.entry_match.assign(n, JoinHashTable::kEnd);
+    for (size_t e = 0; e < n; ++e) {
+      if (null[e]) continue;
+      for (uint32_t row = table_.First(hashes[e]); row != JoinHashTable::kEnd;
+           row = table_.Next(row)) {
+        if (table_.hash(row) == hashes[e] && RowKeysEqual(entries, e, build_keys_.columns(), row)) {
+          lane.entry_match[e] = row;
+          break;
+        }
+      }
+    }
+  }
+
   Status StartLane(ProbeLane& lane, Batch batch) {
     lane.probe = std::move(batch);
     STEDI_RETURN_NOT_OK(lane.keys.Evaluate(spec_->left_keys, lane.probe));
-    HashKeyColumns(lane.keys.columns(), 0, lane.probe.num_rows(), &lane.hashes, &lane.key_null);
-    table_.FirstOfEach(lane.hashes, &lane.heads);
+    lane.by_dictionary = ProbesByDictionary(lane);
+    if (lane.by_dictionary) {
+      MatchDictionary(lane);
+      const Column& key = *lane.keys.columns()[0];
+      lane.key_null.assign(lane.probe.num_rows(), 0);
+      if (key.null_count() > 0) {
+        for (size_t r = 0; r < key.size(); ++r) lane.key_null[r] = key.IsNull(r) ? 1 : 0;
+      }
+    } else {
+      HashKeyColumns(lane.keys.columns(), 0, lane.probe.num_rows(), &lane.hashes, &lane.key_null);
+      table_.FirstOfEach(lane.hashes, &lane.heads);
+    }
     lane.processor.StartProbeBatch(&lane.probe);
     lane.active = true;
     lane.row = 0;
@@ -330,7 +381,40 @@ class HashJoinOperator final : public Operator {
 
   // Walks LANE's hash chains until one output batch worth of candidates is gathered, then
   // checks their keys and hands them to the lane's processor.
+  // StepLane for a lane probing by dictionary entry: the pairs need no key check.
+  Status StepLaneByDictionary(ProbeLane& lane) {
+    JoinPairProcessor& processor = lane.processor;
+    const size_t room = processor.PairRoom();
+    const size_t rows = lane.probe.num_rows();
+    const Column& key = *lane.keys.columns()[0];
+    const uint32_t* match = lane.entry_match.data();
+    const uint8_t* key_null = lane.key_null.data();
+    lane.candidate_left.resize(room);
+    lane.candidate_build.resize(room);
+    uint32_t* out_left = lane.candidate_left.data();
+    uint32_t* out_build = lane.candidate_build.data();
+    size_t found = 0;
+    size_t row = lane.row;
+    for (; row < rows && found < room; ++row) {
+      if (key_null[row]) continue;
+      const uint32_t m = match[key.code(row)];
+      out_left[found] = static_cast<uint32_t>(row);
+      out_build[found] = m;
+      found += m != JoinHashTable::kEnd ? 1 : 0;
+    }
+    lane.row = row;
+    lane.candidate_left.resize(found);
+    lane.candidate_build.resize(found);
+    STEDI_RETURN_NOT_OK(processor.AddCandidatePairs(&lane.candidate_left, &lane.candidate_build));
+    if (lane.row == rows) {
+      STEDI_RETURN_NOT_OK(processor.FinishProbeBatch(lane.key_null, facts()));
+      lane.active = false;
+    }
+    return Status::OK();
+  }
+
   Status StepLane(ProbeLane& lane) {
+    if (lane.by_dictionary) return StepLaneByDictionary(lane);
     JoinPairProcessor& processor = lane.processor;
     const size_t room = processor.PairRoom();
     const bool skip_matched = processor.SkipsMatchedLeftRows();

@@ -590,6 +590,32 @@ TEST_F(JoinTest, RandomizedAgainstNaiveReferenceWithAndWithoutSpill) {
   }
 }
 
+// Semi and anti joins on one dictionary-encoded key look each dictionary entry up once; the
+// rows must be the reference's, with NULL keys and codes that repeat a value (the dictionary
+// holds every string twice), also when the build side spills.
+TEST_F(JoinTest, SemiAndAntiJoinsOnDictionaryKeyMatchTheReference) {
+  std::mt19937 rng(31);
+  ExecutionContext spill_context = context_;
+  spill_context.memory_limit_bytes = 1024;
+  for (int run = 0; run < 4; ++run) {
+    JoinInput in = RandomInput(&rng, 500, run == 0 ? 0 : 300, 4, false);
+    in.left_keys = {1};
+    in.right_keys = {1};
+    if (run == 3) {
+      // A build side without one of the strings: anti joins then keep rows.
+      std::erase_if(in.right, [](const Row& r) { return r[1] == Value(std::string("qq")); });
+    }
+    in.dictionary_strings = true;
+    for (PhysicalJoinType type :
+         {PhysicalJoinType::kSemi, PhysicalJoinType::kAnti, PhysicalJoinType::kAntiNullAware}) {
+      SCOPED_TRACE("run " + std::to_string(run) + " type " + JoinTypeName(type));
+      const std::vector<std::string> expected = ReferenceJoin(in, type);
+      EXPECT_EQ(RunHashJoin(in, type, &context_, 64), expected);
+      EXPECT_EQ(RunHashJoin(in, type, &spill_context, 64), expected);
+    }
+  }
+}
+
 // A probe batch of at least two output batches is split over the context's threads; every join
 // type must still give the reference result, with and without dictionary strings, also when
 // each probe row has many matches (lanes then pause and resume).
