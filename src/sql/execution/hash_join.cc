@@ -116,6 +116,8 @@ struct ProbeLane {
 
 // Probe batches at least this large are split over the context's threads.
 constexpr size_t kMinParallelProbeRows = 2 * Operator::kBatchRows;
+// Batches at least this large are written to their partitions' spill files by all threads.
+constexpr size_t kMinParallelSpillRows = 16 << 10;
 // A parallel lane pauses once this many output batches wait, bounding memory under fan-out.
 constexpr size_t kLaneReadyBatches = 4;
 
@@ -495,13 +497,19 @@ class HashJoinOperator final : public Operator {
     }
     if (track_facts && batch.num_rows() > 0) local_facts_.nonempty = true;
     for (size_t p = 0; p < kPartitions; ++p) {
-      if (rows[p].empty()) continue;
-      if (side->files[p] == nullptr) {
+      if (!rows[p].empty() && side->files[p] == nullptr) {
         STEDI_ASSIGN_OR_RETURN(side->files[p], SpillFile::Create(context_, schema));
       }
-      STEDI_RETURN_NOT_OK(side->files[p]->AppendRows(batch, rows[p]));
     }
-    return Status::OK();
+    // Gathering rows into the files' buffers and writing them out is most of a spill's work;
+    // each partition has its own file, so threads take whole partitions.
+    const int threads =
+        context_ != nullptr && batch.num_rows() >= kMinParallelSpillRows ? context_->threads : 1;
+    return ParallelFor(kPartitions, static_cast<size_t>(std::max(1, threads)),
+                       [&](size_t p) -> Status {
+                         if (rows[p].empty()) return Status::OK();
+                         return side->files[p]->AppendRows(batch, rows[p]);
+                       });
   }
 
   Status SpillBothSides(std::vector<Batch> batches) {
