@@ -892,7 +892,7 @@ TEST_F(JoinTest, SpillFileGathersRowsAndGluesRecords) {
   std::uniform_int_distribution<int> pct(0, 99);
   std::vector<Row> rows;
   for (int i = 0; i < 40; ++i) {
-    auto maybe = [&](Value v) { return pct(rng) < 15 ? kNull : v; };
+    auto maybe = [&](const Value& v) { return pct(rng) < 15 ? kNull : v; };
     rows.push_back({maybe(int64_t{i}), maybe(std::string(static_cast<size_t>(i % 5), 'x')),
                     maybe(int64_t{i * 3}), maybe(int64_t{i % 2}), maybe(int64_t{i} << 35)});
   }
