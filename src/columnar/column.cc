@@ -19,18 +19,50 @@ Column Column::FromDictionary(std::shared_ptr<const Column> dictionary, std::vec
   return out;
 }
 
+namespace {
+
+// Appends the strings that ROW_AT(i) (i < COUNT) selects from DICTIONARY-encoded SOURCE to
+// VALUES/OFFSETS: the bytes are counted first so the values grow once, not once per row.
+template <typename RowAt>
+void AppendDictionaryStrings(const Column& source, size_t count, RowAt row_at,
+                             std::vector<uint8_t>* values, std::vector<uint64_t>* offsets) {
+  const Column& dict = *source.dictionary();
+  const uint64_t* dict_off = dict.offsets().data();
+  size_t bytes = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const size_t r = row_at(i);
+    if (source.IsNull(r)) continue;
+    const uint32_t c = source.code(r);
+    bytes += dict_off[c + 1] - dict_off[c];
+  }
+  size_t at = values->size();
+  values->resize(at + bytes);
+  offsets->reserve(offsets->size() + count);
+  uint8_t* dst = values->data();
+  const uint8_t* src = dict.values().data();
+  for (size_t i = 0; i < count; ++i) {
+    const size_t r = row_at(i);
+    if (!source.IsNull(r)) {
+      const uint32_t c = source.code(r);
+      const uint64_t len = dict_off[c + 1] - dict_off[c];
+      if (len > 0) std::memcpy(dst + at, src + dict_off[c], len);
+      at += len;
+    }
+    offsets->push_back(at);
+  }
+}
+
+}  // namespace
+
 Column Column::Materialized() const {
   if (!dictionary_) return *this;
-  ColumnBuilder b(type_);
-  b.Reserve(size_);
-  for (size_t r = 0; r < size_; ++r) {
-    if (IsNull(r)) {
-      b.AppendNull();
-    } else {
-      b.AppendString(GetString(r));
-    }
-  }
-  return b.Finish();
+  Column out(type_);
+  AppendDictionaryStrings(
+      *this, size_, [](size_t i) { return i; }, &out.values_, &out.offsets_);
+  out.size_ = size_;
+  out.null_count_ = null_count_;
+  out.validity_ = validity_;
+  return out;
 }
 
 void ColumnBuilder::MaterializeDictionary() {
@@ -106,6 +138,35 @@ void ColumnBuilder::AppendFixedWidthValues(const void* data, size_t count) {
   column_.size_ += count;
 }
 
+void ColumnBuilder::AppendBuffers(const uint8_t* values, size_t value_bytes, const void* offsets,
+                                  const uint8_t* validity, size_t count) {
+  if (count == 0) return;
+  if (column_.dictionary_) MaterializeDictionary();
+  const size_t base = column_.values_.size();
+  if (value_bytes > 0) column_.values_.insert(column_.values_.end(), values, values + value_bytes);
+  if (IsVariableWidth(column_.type_)) {
+    const auto* raw = static_cast<const uint8_t*>(offsets);
+    uint64_t first;
+    std::memcpy(&first, raw, sizeof(first));
+    const size_t at = column_.offsets_.size();
+    column_.offsets_.resize(at + count);
+    uint64_t* out = column_.offsets_.data() + at;
+    for (size_t i = 0; i < count; ++i) {
+      uint64_t end;
+      std::memcpy(&end, raw + (i + 1) * sizeof(uint64_t), sizeof(end));
+      out[i] = base + (end - first);
+    }
+  }
+  if (validity != nullptr) {
+    if (column_.validity_.empty()) column_.validity_.assign(column_.size_, 1);
+    column_.validity_.insert(column_.validity_.end(), validity, validity + count);
+    for (size_t i = 0; i < count; ++i) column_.null_count_ += validity[i] == 0;
+  } else if (!column_.validity_.empty()) {
+    column_.validity_.insert(column_.validity_.end(), count, 1);
+  }
+  column_.size_ += count;
+}
+
 void ColumnBuilder::AppendFrom(const Column& source, size_t row) {
   assert(source.type() == column_.type_);
   if (source.IsNull(row)) {
@@ -131,11 +192,8 @@ void ColumnBuilder::AppendRows(const Column& source, const uint32_t* rows, size_
   if (!as_codes && column_.dictionary_) MaterializeDictionary();
   if (!as_codes && source.dictionary_) {
     // Codes of another dictionary: append the strings themselves.
-    for (size_t i = 0; i < count; ++i) {
-      const std::string_view v = source.GetString(rows[i]);
-      column_.values_.insert(column_.values_.end(), v.begin(), v.end());
-      column_.offsets_.push_back(column_.values_.size());
-    }
+    AppendDictionaryStrings(
+        source, count, [rows](size_t i) { return rows[i]; }, &column_.values_, &column_.offsets_);
   } else if (IsVariableWidth(source.type()) && !as_codes) {
     const uint64_t* off = source.offsets_.data();
     size_t bytes = 0;
@@ -190,11 +248,9 @@ void ColumnBuilder::AppendRange(const Column& source, size_t start, size_t count
   const bool as_codes = AdoptDictionaryOf(source);
   if (!as_codes && column_.dictionary_) MaterializeDictionary();
   if (!as_codes && source.dictionary_) {
-    for (size_t i = start; i < start + count; ++i) {
-      const std::string_view v = source.GetString(i);
-      column_.values_.insert(column_.values_.end(), v.begin(), v.end());
-      column_.offsets_.push_back(column_.values_.size());
-    }
+    AppendDictionaryStrings(
+        source, count, [start](size_t i) { return start + i; }, &column_.values_,
+        &column_.offsets_);
   } else if (IsVariableWidth(source.type()) && !as_codes) {
     const uint64_t* off = source.offsets_.data();
     const uint64_t begin = off[start];

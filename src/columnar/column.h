@@ -100,6 +100,12 @@ class ColumnBuilder {
   void AppendString(std::string_view v);
   /// Appends COUNT non-null values of a fixed-width type, stored as in Column::values().
   void AppendFixedWidthValues(const void* data, size_t count);
+  /// Appends COUNT rows stored in a plain column's layout, e.g. read back from a raw dump:
+  /// VALUE_BYTES bytes of VALUES; for strings COUNT + 1 native uint64 OFFSETS into VALUES (the
+  /// first need not be 0; the buffer need not be aligned); VALIDITY one byte per row, or null
+  /// when no row is null. The caller has checked that the buffers agree with each other.
+  void AppendBuffers(const uint8_t* values, size_t value_bytes, const void* offsets,
+                     const uint8_t* validity, size_t count);
   /// Appends row ROW of SOURCE, which must have this builder's type.
   void AppendFrom(const Column& source, size_t row);
   /// Appends rows ROWS of SOURCE in that order (a gather: one pass per buffer, no per-row calls).

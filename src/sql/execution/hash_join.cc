@@ -107,40 +107,39 @@ struct ProbeLane {
   bool in_chain = false;
   uint32_t chain = JoinHashTable::kEnd;
   std::vector<uint32_t> candidate_left, candidate_build;
+  // Semi and anti joins on one dictionary-encoded key look each dictionary entry up once
+  // (cached while batches share the dictionary) instead of each row.
+  bool by_dictionary = false;
+  std::shared_ptr<const Column> dictionary;
+  std::vector<uint32_t> entry_match;  // per entry: a build row with that key, or kEnd
 };
 
 // Probe batches at least this large are split over the context's threads.
 constexpr size_t kMinParallelProbeRows = 2 * Operator::kBatchRows;
+// Batches at least this large are written to their partitions' spill files by all threads.
+constexpr size_t kMinParallelSpillRows = 16 << 10;
 // A parallel lane pauses once this many output batches wait, bounding memory under fan-out.
 constexpr size_t kLaneReadyBatches = 4;
 
 // Replays one spill file as an operator, so that a partition pair is joined by the same code.
 class SpillFileScan final : public Operator {
  public:
-  SpillFileScan(std::unique_ptr<SpillFile> file, std::shared_ptr<const Schema> schema)
-      : file_(std::move(file)), schema_(std::move(schema)) {}
+  // Partitioning cuts each input batch into small pieces; they are glued back into batches of
+  // at least MIN_ROWS rows.
+  SpillFileScan(std::unique_ptr<SpillFile> file, std::shared_ptr<const Schema> schema,
+                size_t min_rows)
+      : file_(std::move(file)), schema_(std::move(schema)), min_rows_(min_rows) {}
   const std::shared_ptr<const Schema>& schema() const override { return schema_; }
-  // Partitioning cuts each input batch into small pieces; gluing them back to about half a
-  // batch keeps the partition join's output batches large.
   Result<std::optional<Batch>> Next() override {
     if (file_ == nullptr) return std::optional<Batch>();
-    std::vector<Batch> parts;
-    size_t rows = 0;
-    while (rows < kBatchRows / 2) {
-      STEDI_ASSIGN_OR_RETURN(std::optional<Batch> b, file_->ReadNext());
-      if (!b.has_value()) break;
-      rows += b->num_rows();
-      parts.push_back(std::move(*b));
-    }
-    if (parts.empty()) return std::optional<Batch>();
-    if (parts.size() == 1) return std::optional<Batch>(std::move(parts[0]));
-    return std::optional<Batch>(ConcatenateBatches(schema_, parts));
+    return file_->ReadNext(min_rows_);
   }
   std::string Describe() const override { return "SpillFileScan"; }
 
  private:
   std::unique_ptr<SpillFile> file_;  // null: no rows
   std::shared_ptr<const Schema> schema_;
+  size_t min_rows_;
 };
 
 // One side of a grace hash join: a lazily created spill file per partition.
@@ -270,11 +269,63 @@ class HashJoinOperator final : public Operator {
     return std::min(threads, rows / Operator::kBatchRows);
   }
 
+  // Probe batches read back from a partition are large enough to be probed by every thread.
+  size_t ProbeBatchRows() const {
+    const size_t threads = static_cast<size_t>(std::max(1, context_ ? context_->threads : 1));
+    return threads < 2 ? Operator::kBatchRows / 2 : threads * Operator::kBatchRows;
+  }
+
+  // Whether LANE's batch can be probed a dictionary entry at a time: a semi or anti join (one
+  // match per row is all it needs) on a single key whose values are codes of a dictionary
+  // smaller than the batch or already looked up.
+  bool ProbesByDictionary(const ProbeLane& lane) const {
+    if (!lane.processor.SkipsMatchedLeftRows() || spec_->residual != nullptr ||
+        lane.keys.columns().size() != 1) {
+      return false;
+    }
+    const Column& key = *lane.keys.columns()[0];
+    return key.is_dictionary() && (key.dictionary() == lane.dictionary ||
+                                   key.dictionary()->size() <= lane.probe.num_rows());
+  }
+
+  // Finds, for each entry of LANE's key dictionary, a build row with that key.
+  void MatchDictionary(ProbeLane& lane) {
+    const Column& key = *lane.keys.columns()[0];
+    if (lane.dictionary == key.dictionary()) return;
+    lane.dictionary = key.dictionary();
+    const Column* entries[] = {lane.dictionary.get()};
+    const size_t n = lane.dictionary->size();
+    std::vector<uint64_t> hashes;
+    std::vector<uint8_t> null;
+    HashKeyColumns(entries, 0, n, &hashes, &null);
+    lane.entry_match.assign(n, JoinHashTable::kEnd);
+    for (size_t e = 0; e < n; ++e) {
+      if (null[e]) continue;
+      for (uint32_t row = table_.First(hashes[e]); row != JoinHashTable::kEnd;
+           row = table_.Next(row)) {
+        if (table_.hash(row) == hashes[e] && RowKeysEqual(entries, e, build_keys_.columns(), row)) {
+          lane.entry_match[e] = row;
+          break;
+        }
+      }
+    }
+  }
+
   Status StartLane(ProbeLane& lane, Batch batch) {
     lane.probe = std::move(batch);
     STEDI_RETURN_NOT_OK(lane.keys.Evaluate(spec_->left_keys, lane.probe));
-    HashKeyColumns(lane.keys.columns(), 0, lane.probe.num_rows(), &lane.hashes, &lane.key_null);
-    table_.FirstOfEach(lane.hashes, &lane.heads);
+    lane.by_dictionary = ProbesByDictionary(lane);
+    if (lane.by_dictionary) {
+      MatchDictionary(lane);
+      const Column& key = *lane.keys.columns()[0];
+      lane.key_null.assign(lane.probe.num_rows(), 0);
+      if (key.null_count() > 0) {
+        for (size_t r = 0; r < key.size(); ++r) lane.key_null[r] = key.IsNull(r) ? 1 : 0;
+      }
+    } else {
+      HashKeyColumns(lane.keys.columns(), 0, lane.probe.num_rows(), &lane.hashes, &lane.key_null);
+      table_.FirstOfEach(lane.hashes, &lane.heads);
+    }
     lane.processor.StartProbeBatch(&lane.probe);
     lane.active = true;
     lane.row = 0;
@@ -332,7 +383,40 @@ class HashJoinOperator final : public Operator {
 
   // Walks LANE's hash chains until one output batch worth of candidates is gathered, then
   // checks their keys and hands them to the lane's processor.
+  // StepLane for a lane probing by dictionary entry: the pairs need no key check.
+  Status StepLaneByDictionary(ProbeLane& lane) {
+    JoinPairProcessor& processor = lane.processor;
+    const size_t room = processor.PairRoom();
+    const size_t rows = lane.probe.num_rows();
+    const Column& key = *lane.keys.columns()[0];
+    const uint32_t* match = lane.entry_match.data();
+    const uint8_t* key_null = lane.key_null.data();
+    lane.candidate_left.resize(room);
+    lane.candidate_build.resize(room);
+    uint32_t* out_left = lane.candidate_left.data();
+    uint32_t* out_build = lane.candidate_build.data();
+    size_t found = 0;
+    size_t row = lane.row;
+    for (; row < rows && found < room; ++row) {
+      if (key_null[row]) continue;
+      const uint32_t m = match[key.code(row)];
+      out_left[found] = static_cast<uint32_t>(row);
+      out_build[found] = m;
+      found += m != JoinHashTable::kEnd ? 1 : 0;
+    }
+    lane.row = row;
+    lane.candidate_left.resize(found);
+    lane.candidate_build.resize(found);
+    STEDI_RETURN_NOT_OK(processor.AddCandidatePairs(&lane.candidate_left, &lane.candidate_build));
+    if (lane.row == rows) {
+      STEDI_RETURN_NOT_OK(processor.FinishProbeBatch(lane.key_null, facts()));
+      lane.active = false;
+    }
+    return Status::OK();
+  }
+
   Status StepLane(ProbeLane& lane) {
+    if (lane.by_dictionary) return StepLaneByDictionary(lane);
     JoinPairProcessor& processor = lane.processor;
     const size_t room = processor.PairRoom();
     const bool skip_matched = processor.SkipsMatchedLeftRows();
@@ -387,7 +471,11 @@ class HashJoinOperator final : public Operator {
   }
 
   // Appends BATCH's rows to their partitions' spill files by key hash (a seed per depth, so a
-  // partition that is split again spreads out).
+  // partition that is split again spreads out). The top level hashes the first key alone:
+  // rows of one entity (say, a customer's readings, joined on user and time) then stay in one
+  // partition in their input order, so the output keeps the locality that makes its
+  // dictionaries and compression work. Deeper levels hash every key, so a partition that one
+  // first-key value made too big still splits.
   Status Partition(const Batch& batch, const std::vector<BoundExprPtr>& key_exprs,
                    const std::shared_ptr<const Schema>& schema, SpilledSide* side,
                    bool track_facts) {
@@ -395,23 +483,33 @@ class HashJoinOperator final : public Operator {
     STEDI_RETURN_NOT_OK(keys.Evaluate(key_exprs, batch));
     std::vector<uint64_t> hashes;
     std::vector<uint8_t> key_null;
-    HashKeyColumns(keys.columns(), static_cast<uint64_t>(depth_) + 1, batch.num_rows(), &hashes,
-                   &key_null);
+    const size_t all = keys.columns().size();
+    HashKeyColumns(keys.columns().first(depth_ == 0 ? std::min<size_t>(1, all) : all),
+                   static_cast<uint64_t>(depth_) + 1, batch.num_rows(), &hashes, &key_null);
     std::array<std::vector<uint32_t>, kPartitions> rows;
     for (size_t r = 0; r < batch.num_rows(); ++r) {
       rows[hashes[r] >> (64 - kPartitionBits)].push_back(static_cast<uint32_t>(r));
-      if (track_facts && key_null[r]) local_facts_.has_null_key = true;
+    }
+    if (track_facts) {
+      for (const Column* c : keys.columns()) {
+        if (c->null_count() > 0) local_facts_.has_null_key = true;
+      }
     }
     if (track_facts && batch.num_rows() > 0) local_facts_.nonempty = true;
     for (size_t p = 0; p < kPartitions; ++p) {
-      if (rows[p].empty()) continue;
-      if (side->files[p] == nullptr) {
+      if (!rows[p].empty() && side->files[p] == nullptr) {
         STEDI_ASSIGN_OR_RETURN(side->files[p], SpillFile::Create(context_, schema));
       }
-      STEDI_RETURN_NOT_OK(side->files[p]->Append(
-          rows[p].size() == batch.num_rows() ? batch : TakeBatch(batch, rows[p])));
     }
-    return Status::OK();
+    // Gathering rows into the files' buffers and writing them out is most of a spill's work;
+    // each partition has its own file, so threads take whole partitions.
+    const int threads =
+        context_ != nullptr && batch.num_rows() >= kMinParallelSpillRows ? context_->threads : 1;
+    return ParallelFor(kPartitions, static_cast<size_t>(std::max(1, threads)),
+                       [&](size_t p) -> Status {
+                         if (rows[p].empty()) return Status::OK();
+                         return side->files[p]->AppendRows(batch, rows[p]);
+                       });
   }
 
   Status SpillBothSides(std::vector<Batch> batches) {
@@ -466,8 +564,10 @@ class HashJoinOperator final : public Operator {
         }
         const size_t p = next_partition_++;
         partition_join_ = std::make_unique<HashJoinOperator>(
-            std::make_unique<SpillFileScan>(std::move(probe_files_.files[p]), left_->schema()),
-            std::make_unique<SpillFileScan>(std::move(build_files_.files[p]), right_->schema()),
+            std::make_unique<SpillFileScan>(std::move(probe_files_.files[p]), left_->schema(),
+                                            ProbeBatchRows()),
+            std::make_unique<SpillFileScan>(std::move(build_files_.files[p]), right_->schema(),
+                                            Operator::kBatchRows / 2),
             spec_, context_, depth_ + 1, global_facts_);
       }
       STEDI_ASSIGN_OR_RETURN(std::optional<Batch> b, partition_join_->Next());

@@ -25,20 +25,100 @@ namespace {
 constexpr size_t kWriteBufferBytes = size_t{1} << 20;
 constexpr size_t kReadChunkBytes = size_t{1} << 20;
 
-template <typename T>
-void PutFixed(std::string* out, T v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof(T));
-}
+// An append-only byte buffer that does not zero what it is about to overwrite.
+class RecordBuffer {
+ public:
+  size_t size() const { return size_; }
+  std::string_view view() const { return {data_.get(), size_}; }
+  void Clear() { size_ = 0; }
+  void Release() {
+    data_.reset();
+    size_ = capacity_ = 0;
+  }
+  // Returns room for N more bytes, counted as written.
+  char* Grow(size_t n) {
+    if (size_ + n > capacity_) {
+      const size_t capacity = std::max(size_ + n, capacity_ * 2);
+      auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+      if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+      data_ = std::move(bigger);
+      capacity_ = capacity;
+    }
+    char* at = data_.get() + size_;
+    size_ += n;
+    return at;
+  }
+  template <typename T>
+  void Put(T v) {
+    std::memcpy(Grow(sizeof(T)), &v, sizeof(T));
+  }
+  char* at(size_t offset) { return data_.get() + offset; }
 
-void PutBytes(std::string* out, const void* data, size_t n) {
-  out->append(static_cast<const char*>(data), n);
-}
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
 
 std::string UniqueSpillName() {
   static std::atomic<uint64_t> counter{0};
   const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
   return "spill-" + std::to_string(::getpid()) + "-" + std::to_string(now) + "-" +
          std::to_string(counter.fetch_add(1)) + ".bin";
+}
+
+// Writes the rows ROW_AT(0..COUNT-1) of C as one column of a record, gathering straight into
+// OUT: no intermediate batch. Dictionary codes are written as their strings: a dictionary is
+// not worth sharing across spilled records.
+template <typename RowAt>
+void PutColumn(const Column& c, size_t count, RowAt row_at, RecordBuffer* out) {
+  const bool has_validity = c.null_count() > 0;
+  out->Put<uint8_t>(static_cast<uint8_t>(c.type()));
+  out->Put<uint8_t>(has_validity ? 1 : 0);
+  if (IsVariableWidth(c.type())) {
+    const bool dict = c.is_dictionary();
+    const Column& strings = dict ? *c.dictionary() : c;
+    const uint64_t* off = strings.offsets().data();
+    const uint8_t* src = strings.values().data();
+    // The string of row R is entry E(R) of STRINGS, null rows empty.
+    auto entry = [&](size_t r) -> size_t { return dict ? c.code(r) : r; };
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const size_t r = row_at(i);
+      if (!c.IsNull(r)) bytes += off[entry(r) + 1] - off[entry(r)];
+    }
+    out->Put<uint64_t>(bytes);
+    // One Grow for both buffers: a second could move the first.
+    char* values = out->Grow(bytes + (count + 1) * sizeof(uint64_t));
+    const size_t offsets_at = out->size() - (count + 1) * sizeof(uint64_t);
+    uint64_t at = 0;
+    std::memcpy(out->at(offsets_at), &at, sizeof(at));
+    for (size_t i = 0; i < count; ++i) {
+      const size_t r = row_at(i);
+      if (!c.IsNull(r)) {
+        const size_t e = entry(r);
+        const uint64_t len = off[e + 1] - off[e];
+        if (len > 0) std::memcpy(values + at, src + off[e], len);
+        at += len;
+      }
+      std::memcpy(out->at(offsets_at + (i + 1) * sizeof(uint64_t)), &at, sizeof(at));
+    }
+  } else {
+    const size_t w = FixedWidth(c.type());
+    out->Put<uint64_t>(count * w);
+    char* dst = out->Grow(count * w);
+    const uint8_t* src = c.values().data();
+    if (w == 8) {
+      for (size_t i = 0; i < count; ++i) std::memcpy(dst + i * 8, src + row_at(i) * 8, 8);
+    } else {
+      for (size_t i = 0; i < count; ++i) std::memcpy(dst + i * w, src + row_at(i) * w, w);
+    }
+  }
+  if (has_validity) {
+    char* dst = out->Grow(count);
+    const uint8_t* v = c.validity().data();
+    for (size_t i = 0; i < count; ++i) dst[i] = static_cast<char>(v[row_at(i)]);
+  }
 }
 
 // Reads a payload back into columns. Cursor-based so a truncated record reports where.
@@ -73,8 +153,9 @@ class PayloadReader {
   size_t pos_ = 0;
 };
 
-Result<Column> DecodeColumn(PayloadReader* in, uint64_t rows, TypeId expected,
-                            const std::string& path) {
+// Appends one column of a record to BUILDER, a buffer at a time.
+Status DecodeColumn(PayloadReader* in, uint64_t rows, TypeId expected, const std::string& path,
+                    ColumnBuilder* builder) {
   STEDI_ASSIGN_OR_RETURN(uint8_t type_byte, in->Fixed<uint8_t>());
   STEDI_ASSIGN_OR_RETURN(uint8_t has_validity, in->Fixed<uint8_t>());
   STEDI_ASSIGN_OR_RETURN(uint64_t value_bytes, in->Fixed<uint64_t>());
@@ -86,8 +167,19 @@ Result<Column> DecodeColumn(PayloadReader* in, uint64_t rows, TypeId expected,
   std::string_view offsets;
   if (IsVariableWidth(expected)) {
     STEDI_ASSIGN_OR_RETURN(offsets, in->Bytes((rows + 1) * sizeof(uint64_t)));
-  }
-  if (!IsVariableWidth(expected) && value_bytes != rows * FixedWidth(expected)) {
+    // Offsets start at 0, never decrease and end at the value bytes.
+    uint64_t previous = 0;
+    for (uint64_t r = 0; r <= rows; ++r) {
+      uint64_t at;
+      std::memcpy(&at, offsets.data() + r * sizeof(uint64_t), sizeof(at));
+      if (at < previous || at > value_bytes || (r == 0 && at != 0) ||
+          (r == rows && at != value_bytes)) {
+        return Status::Corruption("spill file " + path + ": bad string offsets at row " +
+                                  std::to_string(r));
+      }
+      previous = at;
+    }
+  } else if (value_bytes != rows * FixedWidth(expected)) {
     return Status::Corruption("spill file " + path + ": " + std::to_string(value_bytes) +
                               " value bytes for " + std::to_string(rows) + " rows");
   }
@@ -95,54 +187,10 @@ Result<Column> DecodeColumn(PayloadReader* in, uint64_t rows, TypeId expected,
   if (has_validity) {
     STEDI_ASSIGN_OR_RETURN(validity, in->Bytes(rows));
   }
-
-  ColumnBuilder builder(expected);
-  builder.Reserve(rows);
-  const char* v = values.data();
-  for (uint64_t r = 0; r < rows; ++r) {
-    if (has_validity && validity[r] == 0) {
-      builder.AppendNull();
-      continue;
-    }
-    switch (expected) {
-      case TypeId::kBoolean:
-        builder.AppendBool(v[r] != 0);
-        break;
-      case TypeId::kInt32:
-      case TypeId::kDate: {
-        int32_t x;
-        std::memcpy(&x, v + r * 4, 4);
-        builder.AppendInt32(x);
-        break;
-      }
-      case TypeId::kInt64:
-      case TypeId::kTimestamp: {
-        int64_t x;
-        std::memcpy(&x, v + r * 8, 8);
-        builder.AppendInt64(x);
-        break;
-      }
-      case TypeId::kFloat64: {
-        double x;
-        std::memcpy(&x, v + r * 8, 8);
-        builder.AppendDouble(x);
-        break;
-      }
-      case TypeId::kString:
-      case TypeId::kBinary: {
-        uint64_t begin, end;
-        std::memcpy(&begin, offsets.data() + r * 8, 8);
-        std::memcpy(&end, offsets.data() + (r + 1) * 8, 8);
-        if (begin > end || end > value_bytes) {
-          return Status::Corruption("spill file " + path + ": bad string offsets at row " +
-                                    std::to_string(r));
-        }
-        builder.AppendString(values.substr(begin, end - begin));
-        break;
-      }
-    }
-  }
-  return builder.Finish();
+  builder->AppendBuffers(
+      reinterpret_cast<const uint8_t*>(values.data()), values.size(), offsets.data(),
+      has_validity ? reinterpret_cast<const uint8_t*>(validity.data()) : nullptr, rows);
+  return Status::OK();
 }
 
 }  // namespace
@@ -151,7 +199,7 @@ struct SpillFile::Impl {
   FileSystem* fs = nullptr;
   std::shared_ptr<const Schema> schema;
   std::unique_ptr<WritableFile> writer;
-  std::string write_buffer;
+  RecordBuffer write_buffer;
   bool published = false;  // the file exists at path_ and must be deleted
 
   std::unique_ptr<RandomAccessFile> reader;
@@ -160,9 +208,9 @@ struct SpillFile::Impl {
   size_t read_pos = 0;
 
   Status Flush() {
-    if (write_buffer.empty()) return Status::OK();
-    STEDI_RETURN_NOT_OK(writer->Append(write_buffer));
-    write_buffer.clear();
+    if (write_buffer.size() == 0) return Status::OK();
+    STEDI_RETURN_NOT_OK(writer->Append(write_buffer.view()));
+    write_buffer.Clear();
     return Status::OK();
   }
 
@@ -184,6 +232,30 @@ struct SpillFile::Impl {
       return Status::Corruption("spill file " + reader->path() + ": ends inside a record");
     }
     return true;
+  }
+
+  // Appends one record of the rows ROW_AT(0..COUNT-1) of BATCH.
+  template <typename RowAt>
+  Status AppendRecord(const Batch& batch, size_t count, RowAt row_at, const std::string& path) {
+    if (writer == nullptr)
+      return Status::Internal("SpillFile: append after FinishWriting on " + path);
+    if (batch.num_columns() != schema->num_fields()) {
+      return Status::Internal("SpillFile: batch of " + std::to_string(batch.num_columns()) +
+                              " columns for a schema of " + std::to_string(schema->num_fields()) +
+                              " on " + path);
+    }
+    if (count == 0) return Status::OK();
+    RecordBuffer& out = write_buffer;
+    const size_t length_at = out.size();
+    out.Put<uint64_t>(0);  // payload length, patched below
+    const size_t payload_at = out.size();
+    out.Put<uint64_t>(count);
+    out.Put<uint32_t>(static_cast<uint32_t>(batch.num_columns()));
+    for (const Column& c : batch.columns()) PutColumn(c, count, row_at, &out);
+    const uint64_t payload = out.size() - payload_at;
+    std::memcpy(out.at(length_at), &payload, sizeof(payload));
+    if (out.size() >= kWriteBufferBytes) STEDI_RETURN_NOT_OK(Flush());
+    return Status::OK();
   }
 };
 
@@ -213,47 +285,23 @@ SpillFile::~SpillFile() {
 }
 
 Status SpillFile::Append(const Batch& batch) {
-  if (impl_->writer == nullptr) {
-    return Status::Internal("SpillFile::Append after FinishWriting on " + path_);
-  }
-  if (batch.num_rows() == 0) return Status::OK();
-  if (batch.num_columns() != impl_->schema->num_fields()) {
-    return Status::Internal("SpillFile::Append: batch of " + std::to_string(batch.num_columns()) +
-                            " columns for a schema of " +
-                            std::to_string(impl_->schema->num_fields()) + " on " + path_);
-  }
-  std::string& out = impl_->write_buffer;
-  const size_t length_at = out.size();
-  PutFixed<uint64_t>(&out, 0);  // payload length, patched below
-  const size_t payload_at = out.size();
-  const uint64_t rows = batch.num_rows();
-  PutFixed<uint64_t>(&out, rows);
-  PutFixed<uint32_t>(&out, static_cast<uint32_t>(batch.num_columns()));
-  for (const Column& given : batch.columns()) {
-    // The file holds inline strings: a dictionary is not worth sharing across spilled records.
-    const Column expanded = given.is_dictionary() ? given.Materialized() : Column();
-    const Column& c = given.is_dictionary() ? expanded : given;
-    const bool has_validity = !c.validity().empty();
-    PutFixed<uint8_t>(&out, static_cast<uint8_t>(c.type()));
-    PutFixed<uint8_t>(&out, has_validity ? 1 : 0);
-    PutFixed<uint64_t>(&out, c.values().size());
-    PutBytes(&out, c.values().data(), c.values().size());
-    if (IsVariableWidth(c.type())) {
-      PutBytes(&out, c.offsets().data(), c.offsets().size() * sizeof(uint64_t));
-    }
-    if (has_validity) PutBytes(&out, c.validity().data(), c.validity().size());
-  }
-  const uint64_t payload = out.size() - payload_at;
-  std::memcpy(out.data() + length_at, &payload, sizeof(payload));
-  rows_ += rows;
-  if (out.size() >= kWriteBufferBytes) STEDI_RETURN_NOT_OK(impl_->Flush());
+  STEDI_RETURN_NOT_OK(impl_->AppendRecord(
+      batch, batch.num_rows(), [](size_t i) { return i; }, path_));
+  rows_ += batch.num_rows();
+  return Status::OK();
+}
+
+Status SpillFile::AppendRows(const Batch& batch, std::span<const uint32_t> rows) {
+  STEDI_RETURN_NOT_OK(impl_->AppendRecord(
+      batch, rows.size(), [rows](size_t i) -> size_t { return rows[i]; }, path_));
+  rows_ += rows.size();
   return Status::OK();
 }
 
 Status SpillFile::FinishWriting() {
   if (impl_->writer == nullptr) return Status::OK();
   STEDI_RETURN_NOT_OK(impl_->Flush());
-  std::string().swap(impl_->write_buffer);
+  impl_->write_buffer.Release();
   Status closed = impl_->writer->Close();
   impl_->writer.reset();
   STEDI_RETURN_NOT_OK(closed);
@@ -263,34 +311,44 @@ Status SpillFile::FinishWriting() {
   return Status::OK();
 }
 
-Result<std::optional<Batch>> SpillFile::ReadNext() {
+Result<std::optional<Batch>> SpillFile::ReadNext(size_t min_rows) {
   if (impl_->reader == nullptr) {
     return Status::Internal("SpillFile::ReadNext before FinishWriting on " + path_);
   }
-  STEDI_ASSIGN_OR_RETURN(bool more, impl_->Fill(sizeof(uint64_t)));
-  if (!more) return std::optional<Batch>();
-  uint64_t payload;
-  std::memcpy(&payload, impl_->read_buffer.data() + impl_->read_pos, sizeof(payload));
-  impl_->read_pos += sizeof(payload);
-  STEDI_ASSIGN_OR_RETURN(more, impl_->Fill(payload));
-  if (!more) return Status::Corruption("spill file " + path_ + ": ends inside a record");
-  PayloadReader in(std::string_view(impl_->read_buffer).substr(impl_->read_pos, payload), path_);
-  impl_->read_pos += payload;
-
-  STEDI_ASSIGN_OR_RETURN(uint64_t rows, in.Fixed<uint64_t>());
-  STEDI_ASSIGN_OR_RETURN(uint32_t num_columns, in.Fixed<uint32_t>());
   const Schema& schema = *impl_->schema;
-  if (num_columns != schema.num_fields()) {
-    return Status::Corruption("spill file " + path_ + ": record of " + std::to_string(num_columns) +
-                              " columns for a schema of " + std::to_string(schema.num_fields()));
-  }
+  std::vector<ColumnBuilder> builders;
+  uint64_t total = 0;
+  do {
+    STEDI_ASSIGN_OR_RETURN(bool more, impl_->Fill(sizeof(uint64_t)));
+    if (!more) break;
+    uint64_t payload;
+    std::memcpy(&payload, impl_->read_buffer.data() + impl_->read_pos, sizeof(payload));
+    impl_->read_pos += sizeof(payload);
+    STEDI_ASSIGN_OR_RETURN(more, impl_->Fill(payload));
+    if (!more) return Status::Corruption("spill file " + path_ + ": ends inside a record");
+    PayloadReader in(std::string_view(impl_->read_buffer).substr(impl_->read_pos, payload), path_);
+    impl_->read_pos += payload;
+
+    STEDI_ASSIGN_OR_RETURN(uint64_t rows, in.Fixed<uint64_t>());
+    STEDI_ASSIGN_OR_RETURN(uint32_t num_columns, in.Fixed<uint32_t>());
+    if (num_columns != schema.num_fields()) {
+      return Status::Corruption("spill file " + path_ + ": record of " +
+                                std::to_string(num_columns) + " columns for a schema of " +
+                                std::to_string(schema.num_fields()));
+    }
+    if (builders.empty()) {
+      for (const Field& f : schema.fields()) builders.emplace_back(f.type);
+    }
+    for (uint32_t c = 0; c < num_columns; ++c) {
+      STEDI_RETURN_NOT_OK(DecodeColumn(&in, rows, schema.field(c).type, path_, &builders[c]));
+    }
+    total += rows;
+  } while (total < min_rows);
+  if (builders.empty()) return std::optional<Batch>();
   std::vector<Column> columns;
-  columns.reserve(num_columns);
-  for (uint32_t c = 0; c < num_columns; ++c) {
-    STEDI_ASSIGN_OR_RETURN(Column column, DecodeColumn(&in, rows, schema.field(c).type, path_));
-    columns.push_back(std::move(column));
-  }
-  return std::optional<Batch>(Batch(impl_->schema, std::move(columns), rows));
+  columns.reserve(builders.size());
+  for (ColumnBuilder& b : builders) columns.push_back(b.Finish());
+  return std::optional<Batch>(Batch(impl_->schema, std::move(columns), total));
 }
 
 }  // namespace stedi::sql

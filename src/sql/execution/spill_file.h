@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "columnar/batch.h"
@@ -23,9 +24,14 @@ class SpillFile {
   SpillFile& operator=(const SpillFile&) = delete;
 
   Status Append(const Batch& batch);
+  /// Appends rows ROWS of BATCH, in that order (a gather straight into the file's buffer).
+  Status AppendRows(const Batch& batch, std::span<const uint32_t> rows);
   /// Ends writing; afterwards ReadNext returns the appended rows in order.
   Status FinishWriting();
-  Result<std::optional<Batch>> ReadNext();
+  /// Returns the next appended rows in one batch: at least MIN_ROWS of them (several appends
+  /// glued together) unless the file ends first; nullopt at the end. With MIN_ROWS 0, one
+  /// append's rows.
+  Result<std::optional<Batch>> ReadNext(size_t min_rows = 0);
   size_t rows() const { return rows_; }
   const std::string& path() const { return path_; }
 
