@@ -1,5 +1,8 @@
+#include <charconv>
 #include <cstdlib>
 #include <iostream>
+#include <string>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "cli/table_printer.h"
@@ -17,7 +20,13 @@ int RunIngestCommand(const IngestArgs& args) {
   options.threads = args.threads;
   // Hidden knob for tests and benchmarks: bytes per parse range of a big file (0 never splits).
   if (const char* range = std::getenv("STEDI_INGEST_RANGE_BYTES")) {
-    options.range_bytes = std::strtoull(range, nullptr, 10);
+    const std::string_view text(range);
+    const auto [end, error] =
+        std::from_chars(text.data(), text.data() + text.size(), options.range_bytes);
+    if (error != std::errc() || end != text.data() + text.size()) {
+      return ReportFailure(Status::Invalid("STEDI_INGEST_RANGE_BYTES=" + std::string(text) +
+                                           ": not a number of bytes"));
+    }
   }
   Result<IngestReport> report = RunIngest(*fs, options);
   if (!report.ok()) return ReportFailure(report.status());

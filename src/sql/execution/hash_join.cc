@@ -381,8 +381,6 @@ class HashJoinOperator final : public Operator {
     });
   }
 
-  // Walks LANE's hash chains until one output batch worth of candidates is gathered, then
-  // checks their keys and hands them to the lane's processor.
   // StepLane for a lane probing by dictionary entry: the pairs need no key check.
   Status StepLaneByDictionary(ProbeLane& lane) {
     JoinPairProcessor& processor = lane.processor;
@@ -415,6 +413,8 @@ class HashJoinOperator final : public Operator {
     return Status::OK();
   }
 
+  // Walks LANE's hash chains until one output batch worth of candidates is gathered, then
+  // checks their keys and hands them to the lane's processor.
   Status StepLane(ProbeLane& lane) {
     if (lane.by_dictionary) return StepLaneByDictionary(lane);
     JoinPairProcessor& processor = lane.processor;
