@@ -221,17 +221,21 @@ Result<Relation> Binder::BindBaseTable(const TableRef& ref) {
                                                                      : ref.location;
     return source.status().WithContext(DescribePosition(sql_, location));
   }
-  std::unique_ptr<std::vector<bool>>& usage = usage_[&ref];
-  const std::vector<bool>* keep = prune_ && usage ? usage.get() : nullptr;
+  std::unique_ptr<ColumnUsage>& usage = usage_[&ref];
   // Created once per reference: a CTE read twice binds the same reference twice.
-  if (!usage) usage = std::make_unique<std::vector<bool>>(source->schema->num_fields(), false);
+  if (!usage) {
+    usage = std::make_unique<ColumnUsage>();
+    usage->total.assign(source->schema->num_fields(), 0);
+    usage->seen.assign(source->schema->num_fields(), 0);
+  }
   Relation rel;
   std::vector<Field> scanned;  // with field ids: the scan matches file columns by id
   for (size_t i = 0; i < source->schema->num_fields(); ++i) {
-    if (keep != nullptr && !(*keep)[i]) continue;
+    if (prune_ && usage->total[i] == 0) continue;
     const Field& f = source->schema->field(i);
     ScopeColumn column{qualifier, f.name, f.type, false};
-    column.usage = usage.get();
+    column.usage = prune_ ? &usage->seen : &usage->total;
+    column.total_usage = prune_ ? &usage->total : nullptr;
     column.usage_index = i;
     rel.columns.push_back(column);
     scanned.push_back(Field{f.name, f.type, true, f.field_id});
@@ -322,7 +326,35 @@ Result<Relation> Binder::BindJoin(const TableRef& ref) {
   STEDI_ASSIGN_OR_RETURN(Relation out, PlanJoin(std::move(left), std::move(right), ref.join_type,
                                                 std::move(conjuncts)));
   out.columns = combined;
-  return out;
+  return DropUnreferencedColumns(std::move(out));
+}
+
+Relation Binder::DropUnreferencedColumns(Relation rel) const {
+  // Expressions bound before this point and evaluated above the join would see other column
+  // positions; there are none: a join's own conditions are evaluated inside it, and whatever
+  // reads its output is bound afterwards. A column read later is never dropped, as its count
+  // is not complete yet.
+  if (!prune_) return rel;
+  std::vector<size_t> kept;
+  for (size_t i = 0; i < rel.columns.size(); ++i) {
+    if (!rel.columns[i].NoReferencesLeft()) kept.push_back(i);
+  }
+  // When no column is read any more (a `count(*)` over a join), the join stays as it is: its
+  // rows still count.
+  if (kept.size() == rel.columns.size() || kept.empty()) return rel;
+  const Schema& schema = *rel.op->schema();
+  std::vector<BoundExprPtr> exprs;
+  std::vector<Field> fields;
+  std::vector<ScopeColumn> columns;
+  for (size_t i : kept) {
+    exprs.push_back(BoundExpr::Column(i, rel.columns[i].type, rel.columns[i].name));
+    fields.push_back(schema.field(i));
+    columns.push_back(rel.columns[i]);
+  }
+  rel.op = MakeProjection(std::move(rel.op), std::move(exprs),
+                          std::make_shared<const Schema>(std::move(fields)));
+  rel.columns = std::move(columns);
+  return rel;
 }
 
 Result<Relation> Binder::PlanJoin(Relation left, Relation right, JoinType type,

@@ -24,12 +24,20 @@ struct ScopeColumn {
   TypeId type = TypeId::kString;
   /// Set on the right-hand copy of a USING column so that an unqualified name is not ambiguous.
   bool hidden_unqualified = false;
-  /// For a base table's column: where to record that the query reads it (column pruning).
-  std::vector<bool>* usage = nullptr;
+  /// For a base table's column: where to count the query's references to it (column pruning).
+  std::vector<uint32_t>* usage = nullptr;
   size_t usage_index = 0;
+  /// In the second pass of BindPruned: the first pass's count, which `usage` then counts up to.
+  const std::vector<uint32_t>* total_usage = nullptr;
 
   void MarkUsed() const {
-    if (usage != nullptr) (*usage)[usage_index] = true;
+    if (usage != nullptr) ++(*usage)[usage_index];
+  }
+  /// Whether every reference the query makes to this column has been bound: nothing bound from
+  /// here on reads it.
+  bool NoReferencesLeft() const {
+    return usage != nullptr && total_usage != nullptr &&
+           (*usage)[usage_index] >= (*total_usage)[usage_index];
   }
 };
 
@@ -111,8 +119,17 @@ class Binder {
   TableResolver* tables_;
   const ExecutionContext* context_;
   std::vector<const CommonTableExpr*> ctes_;  // innermost last
-  // Column usage per table reference, recorded in the first pass of BindPruned.
-  std::map<const TableRef*, std::unique_ptr<std::vector<bool>>> usage_;
+  // References to each column of a table reference: counted by the first pass of BindPruned
+  // (total) and again by the second (seen), so the second knows when a column's last
+  // reference has been bound.
+  struct ColumnUsage {
+    std::vector<uint32_t> total, seen;
+  };
+  std::map<const TableRef*, std::unique_ptr<ColumnUsage>> usage_;
+  /// Drops from a join's output the base-table columns no reference outside it reads (join
+  /// keys such as a second copy of a device's serial number), so later joins do not carry,
+  /// copy and spill them. Only in the second pass of BindPruned.
+  Relation DropUnreferencedColumns(Relation rel) const;
   bool prune_ = false;
 };
 

@@ -202,6 +202,45 @@ TEST_F(QueryTest, Joins) {
             (Rows{"Cid", "Dee"}));
 }
 
+// Columns read only by a join's own condition leave its output (so later joins do not carry
+// them); whatever is read after the join must stay, in every place a later clause can read it.
+TEST_F(QueryTest, JoinsDropColumnsNothingLaterReads) {
+  // p.dept and d.dept are read only by the first join; w.boss and b.id by the second.
+  EXPECT_EQ(Expect("SELECT p.name, d.floor, b.name FROM people p JOIN depts d ON p.dept = d.dept "
+                   "JOIN people b ON b.id = p.boss"),
+            (Rows{"Bob|3|Ann", "Cid|1|Ann", "Dee|1|Cid"}));
+  // The same key read again later: in WHERE, the SELECT list, ORDER BY, GROUP BY, a correlated
+  // subquery, and by `*`.
+  EXPECT_EQ(Expect("SELECT p.name FROM people p JOIN depts d ON p.dept = d.dept JOIN people b ON "
+                   "b.id = p.boss WHERE d.dept = 'ops'"),
+            (Rows{"Cid", "Dee"}));
+  EXPECT_EQ(Expect("SELECT p.name, d.dept FROM people p JOIN depts d ON p.dept = d.dept JOIN "
+                   "people b ON b.id = p.boss ORDER BY p.dept DESC, p.name",
+                   true),
+            (Rows{"Cid|ops", "Dee|ops", "Bob|eng"}));
+  EXPECT_EQ(Expect("SELECT d.dept, count(*) FROM people p JOIN depts d ON p.dept = d.dept JOIN "
+                   "people b ON b.id = p.boss GROUP BY d.dept"),
+            (Rows{"eng|1", "ops|2"}));
+  EXPECT_EQ(Expect("SELECT p.name FROM people p JOIN depts d ON p.dept = d.dept JOIN people b ON "
+                   "b.id = p.boss WHERE EXISTS (SELECT 1 FROM depts x WHERE x.dept = d.dept AND "
+                   "x.floor = 1)"),
+            (Rows{"Cid", "Dee"}));
+  EXPECT_EQ(Expect("SELECT * FROM people p JOIN depts d ON p.dept = d.dept JOIN people b ON b.id "
+                   "= p.boss WHERE p.id = 2"),
+            (Rows{"2|Bob|eng|80|1|eng|3|1|Ann|eng|100|NULL"}));
+  // Nothing read after the joins at all: their rows still count.
+  EXPECT_EQ(Expect("SELECT count(*) FROM people p JOIN depts d ON p.dept = d.dept JOIN people b "
+                   "ON b.id = p.boss"),
+            (Rows{"3"}));
+  // USING, and a CTE read twice (one reference, bound twice).
+  EXPECT_EQ(Expect("SELECT name, floor FROM people JOIN depts USING (dept) JOIN depts e USING "
+                   "(floor) WHERE name < 'C'"),
+            (Rows{"Ann|3", "Bob|3"}));
+  EXPECT_EQ(Expect("WITH pd AS (SELECT p.id, p.boss, d.floor FROM people p JOIN depts d ON "
+                   "p.dept = d.dept) SELECT x.id, y.floor FROM pd x JOIN pd y ON x.boss = y.id"),
+            (Rows{"2|3", "3|3", "4|1"}));
+}
+
 TEST_F(QueryTest, SubqueryPredicates) {
   EXPECT_EQ(
       Expect("SELECT name FROM people WHERE dept IN (SELECT dept FROM depts WHERE floor > 2)"),
