@@ -403,14 +403,7 @@ class HashJoinOperator final : public Operator {
       found += m != JoinHashTable::kEnd ? 1 : 0;
     }
     lane.row = row;
-    lane.candidate_left.resize(found);
-    lane.candidate_build.resize(found);
-    STEDI_RETURN_NOT_OK(processor.AddCandidatePairs(&lane.candidate_left, &lane.candidate_build));
-    if (lane.row == rows) {
-      STEDI_RETURN_NOT_OK(processor.FinishProbeBatch(lane.key_null, facts()));
-      lane.active = false;
-    }
-    return Status::OK();
+    return HandOverCandidates(lane, found, /*check_keys=*/false);
   }
 
   // Walks LANE's hash chains until one output batch worth of candidates is gathered, then
@@ -458,13 +451,22 @@ class HashJoinOperator final : public Operator {
     lane.row = row;
     lane.chain = chain;
     lane.in_chain = in_chain;
+    return HandOverCandidates(lane, found, /*check_keys=*/true);
+  }
+
+  // Hands LANE's first FOUND candidate pairs to its processor (after checking their keys when
+  // CHECK_KEYS: equal hashes are not equal keys) and ends the batch once every row is probed.
+  Status HandOverCandidates(ProbeLane& lane, size_t found, bool check_keys) {
     lane.candidate_left.resize(found);
     lane.candidate_build.resize(found);
-    KeepEqualKeyPairs(lane.keys.columns(), build_keys_.columns(), &lane.candidate_left,
-                      &lane.candidate_build);
-    STEDI_RETURN_NOT_OK(processor.AddCandidatePairs(&lane.candidate_left, &lane.candidate_build));
-    if (lane.row == rows) {
-      STEDI_RETURN_NOT_OK(processor.FinishProbeBatch(lane.key_null, facts()));
+    if (check_keys) {
+      KeepEqualKeyPairs(lane.keys.columns(), build_keys_.columns(), &lane.candidate_left,
+                        &lane.candidate_build);
+    }
+    STEDI_RETURN_NOT_OK(
+        lane.processor.AddCandidatePairs(&lane.candidate_left, &lane.candidate_build));
+    if (lane.row == lane.probe.num_rows()) {
+      STEDI_RETURN_NOT_OK(lane.processor.FinishProbeBatch(lane.key_null, facts()));
       lane.active = false;
     }
     return Status::OK();
