@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "formats/json/byte_stream.h"
+#include "formats/json/flat_object_scanner.h"
 #include "formats/json/utf8_repair.h"
 
 namespace stedi::json {
@@ -169,6 +170,142 @@ bool IsFloatToken(std::string_view token) {
   return false;
 }
 
+// The conversions of one JSON scalar for a target column, shared by the general parse and the
+// flat-object fast path so that both give the same cells. Each returns whether the value
+// converted; a value that does not leaves the cell null.
+
+bool BoolToCell(bool b, TypeId target, Cell* cell) {
+  if (target == TypeId::kBoolean) {
+    cell->state = Cell::State::kBool;
+    cell->i = b;
+    return true;
+  }
+  if (IsVariableWidth(target)) {
+    cell->state = Cell::State::kString;
+    cell->s = b ? "true" : "false";
+    return true;
+  }
+  return false;
+}
+
+// S is the string's value (escapes resolved).
+bool StringToCell(std::string_view s, TypeId target, Cell* cell) {
+  switch (target) {
+    case TypeId::kString:
+    case TypeId::kBinary:
+      cell->state = Cell::State::kString;
+      cell->s = s;
+      return true;
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+    case TypeId::kInt32:
+    case TypeId::kDate: {
+      int64_t v;
+      bool converted = ParseExactInt64(s, &v);
+      if (converted && (target == TypeId::kInt32 || target == TypeId::kDate)) {
+        converted =
+            v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
+      }
+      if (converted) {
+        cell->state = Cell::State::kInt;
+        cell->i = v;
+      }
+      return converted;
+    }
+    case TypeId::kFloat64: {
+      double d;
+      if (!ParseDouble(s, &d)) return false;
+      cell->state = Cell::State::kDouble;
+      cell->d = d;
+      return true;
+    }
+    case TypeId::kBoolean:
+      return false;
+  }
+  return false;
+}
+
+// TOKEN is a JSON number; NUMBER reads it (error_code AsInt64(int64_t*), AsDouble(double*)),
+// and an error of NUMBER's is returned as is (the token then is not a number that reads).
+template <typename Number>
+error_code NumberToCell(std::string_view token, bool is_float, TypeId target, Number& number,
+                        Cell* cell, bool* converted) {
+  double d;
+  error_code err;
+  *converted = true;
+  switch (target) {
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+    case TypeId::kInt32:
+    case TypeId::kDate: {
+      int64_t v = 0;
+      bool ok;
+      if (!is_float && !number.AsInt64(&v)) {
+        ok = true;
+      } else {
+        // A float, or an integer outside int64: it converts only when integral and in range.
+        if ((err = number.AsDouble(&d))) return err;
+        ok = IntegralDoubleToInt64(d, &v);
+      }
+      if (ok && (target == TypeId::kInt32 || target == TypeId::kDate)) {
+        ok = v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
+      }
+      if (ok) {
+        cell->state = Cell::State::kInt;
+        cell->i = v;
+      } else {
+        *converted = false;
+      }
+      return simdjson::SUCCESS;
+    }
+    case TypeId::kFloat64:
+      // An integral decimal ("1.0") is read here; the value is then left unconsumed, which
+      // On-Demand allows (the object iteration skips it).
+      if (!is_float || !ParseIntegralDecimal(token, &d)) {
+        if ((err = number.AsDouble(&d))) return err;
+      }
+      cell->state = Cell::State::kDouble;
+      cell->d = d;
+      return simdjson::SUCCESS;
+    case TypeId::kString:
+    case TypeId::kBinary:
+      if ((err = number.AsDouble(&d))) return err;  // validates the token
+      cell->state = Cell::State::kString;
+      cell->s = token;
+      return simdjson::SUCCESS;
+    case TypeId::kBoolean:
+      if ((err = number.AsDouble(&d))) return err;
+      *converted = false;
+      return simdjson::SUCCESS;
+  }
+  return simdjson::SUCCESS;
+}
+
+// A number On-Demand is positioned on.
+struct OnDemandNumber {
+  od::value& value;
+  error_code AsInt64(int64_t* v) { return value.get_int64().get(*v); }
+  error_code AsDouble(double* d) { return value.get_double().get(*d); }
+};
+
+// A number token FlatObjectScanner accepted (so in JSON's grammar). Reads it as simdjson would:
+// both round correctly, so they agree on every double; a token that does not read exactly
+// (beyond int64, out of double's range) gives an error and the general parse decides.
+struct ScannedNumber {
+  std::string_view token;
+  error_code AsInt64(int64_t* v) const {
+    auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), *v);
+    return ec == std::errc() && ptr == token.data() + token.size() ? simdjson::SUCCESS
+                                                                   : simdjson::NUMBER_ERROR;
+  }
+  error_code AsDouble(double* d) const {
+    auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), *d);
+    return ec == std::errc() && ptr == token.data() + token.size() && std::isfinite(*d)
+               ? simdjson::SUCCESS
+               : simdjson::NUMBER_ERROR;
+  }
+};
+
 }  // namespace
 
 // FindColumn's answer for a key that matches no target column.
@@ -206,11 +343,17 @@ class LandingJsonReader::Impl {
   Status TryWholeLine(size_t start, bool eof, bool* handled, size_t* next);
   Status ClassifyOther(size_t start, size_t end);
   error_code ParseObject(const char* data, size_t len, size_t capacity, const char** error_at);
+  bool TakeFlatObject(std::string_view text);
+  bool ConvertScanned(const ScannedMember& member, size_t column);
   error_code ConvertValue(od::value& value, size_t column, uint32_t* kind);
   error_code Validate(od::value& value, uint32_t* kind);
   error_code ValidateNested(od::value& value, int depth);
   void CommitRow();
   size_t FindColumn(std::string_view key, size_t position);
+  // The target column of the key at POSITION, or kNoColumn (clears keys_match_run_ when the
+  // keys stop following the run's).
+  size_t ColumnOfKey(std::string_view key, size_t position);
+  bool Declined(std::string_view key) const;
   // Asks options_.new_field whether KEY (unknown) becomes a column; returns it or kNoColumn.
   size_t MaybeAddColumn(std::string_view key, od::value& value);
   void CountKey(std::string_view key, uint32_t kind, size_t position);
@@ -246,6 +389,7 @@ class LandingJsonReader::Impl {
   std::string skip_raw_;
 
   simdjson::ondemand::parser parser_;
+  FlatObjectScanner scanner_;
   std::string scratch_;  // repaired or standalone copies, padded for simdjson
 
   // Current object.
@@ -780,9 +924,11 @@ Status LandingJsonReader::Impl::TryWholeLine(size_t start, bool eof, bool* handl
     return Status::OK();
   }
   const char* error_at = nullptr;
-  if (ParseObject(buf + start, end - start, buffer_.size() - start, &error_at) !=
-          simdjson::SUCCESS ||
-      took_raw_container_) {
+  if (!(options_.flat_object_fast_path &&
+        TakeFlatObject(std::string_view(buf + start, end - start))) &&
+      (ParseObject(buf + start, end - start, buffer_.size() - start, &error_at) !=
+           simdjson::SUCCESS ||
+       took_raw_container_)) {
     no_fast_path_until_ = base_ + line_end;
     return Status::OK();
   }
@@ -810,6 +956,21 @@ size_t LandingJsonReader::Impl::FindColumn(std::string_view key, size_t position
   }
   column_hint_[position] = ColumnHint{std::string(key), found, true};
   return found;
+}
+
+inline size_t LandingJsonReader::Impl::ColumnOfKey(std::string_view key, size_t position) {
+  if (keys_match_run_ && position < run_size_ && SameKey(run_keys_[position].name, key)) {
+    return run_keys_[position].column;
+  }
+  keys_match_run_ = false;
+  return FindColumn(key, position);
+}
+
+bool LandingJsonReader::Impl::Declined(std::string_view key) const {
+  for (const std::string& declined : declined_keys_) {
+    if (NamesEqual(declined, key)) return true;
+  }
+  return false;
 }
 
 size_t LandingJsonReader::Impl::MaybeAddColumn(std::string_view key, od::value& value) {
@@ -840,9 +1001,7 @@ size_t LandingJsonReader::Impl::MaybeAddColumn(std::string_view key, od::value& 
       break;
     }
   }
-  for (const std::string& declined : declined_keys_) {
-    if (NamesEqual(declined, key)) return kNoColumn;
-  }
+  if (Declined(key)) return kNoColumn;
   std::optional<Field> field = options_.new_field(key, kind);
   if (!field) {
     declined_keys_.emplace_back(key);
@@ -926,13 +1085,7 @@ error_code LandingJsonReader::Impl::ParseObject(const char* data, size_t len, si
     od::value& value = field.value();
     uint32_t kind = 0;
     // While the keys repeat the run's spellings, their columns are known without a lookup.
-    size_t column;
-    if (keys_match_run_ && position < run_size_ && SameKey(run_keys_[position].name, key)) {
-      column = run_keys_[position].column;
-    } else {
-      keys_match_run_ = false;
-      column = FindColumn(key, position);
-    }
+    size_t column = ColumnOfKey(key, position);
     if (column == kNoColumn && options_.new_field) column = MaybeAddColumn(key, value);
     if (column < names_.size() && cell_stamp_[column] != row_stamp_) {
       cell_stamp_[column] = row_stamp_;
@@ -951,6 +1104,70 @@ error_code LandingJsonReader::Impl::ParseObject(const char* data, size_t len, si
     if (!doc.current_location().get(at)) *error_at = at;
   }
   return err;
+}
+
+// The whole-line fast path for a line in FlatObjectScanner's subset: sets the row's cells and
+// keys exactly as ParseObject would. Returns false, with nothing emitted or counted, when the
+// line is outside the subset, a number does not read exactly, or a key could add a column
+// (new_field's answer depends on the value as simdjson sees it): ParseObject then takes it.
+bool LandingJsonReader::Impl::TakeFlatObject(std::string_view text) {
+  if (!scanner_.Scan(text)) return false;
+  ++row_stamp_;
+  pending_keys_.clear();
+  row_unconvertible_ = 0;
+  took_raw_container_ = false;
+  keys_match_run_ = true;
+  size_t position = 0;
+  for (const ScannedMember& member : scanner_.members()) {
+    const size_t column = ColumnOfKey(member.key, position);
+    if (column == kNoColumn && options_.new_field && member.kind != JsonKind::kNull &&
+        !Declined(member.key)) {
+      return false;
+    }
+    if (column < names_.size() && cell_stamp_[column] != row_stamp_) {
+      cell_stamp_[column] = row_stamp_;
+      if (!ConvertScanned(member, column)) return false;
+    } else if (member.kind == JsonKind::kInteger || member.kind == JsonKind::kFloat) {
+      // Not converted, but ParseObject would still insist that the number reads.
+      double d;
+      if (ScannedNumber{member.text}.AsDouble(&d)) return false;
+    }
+    // Set field by field in place (see ScannedMember's note in FlatObjectScanner::Scan).
+    PendingKey& pending = pending_keys_.emplace_back();
+    pending.name = member.key;
+    pending.kind = Bit(member.kind);
+    pending.column = column;
+    ++position;
+  }
+  return true;
+}
+
+// ConvertValue for a scanned member; false when its number does not read exactly.
+bool LandingJsonReader::Impl::ConvertScanned(const ScannedMember& member, size_t column) {
+  Cell& cell = cells_[column];
+  cell.state = Cell::State::kNull;
+  const TypeId target = schema_->field(column).type;
+  bool converted = true;
+  switch (member.kind) {
+    case JsonKind::kNull:
+      break;
+    case JsonKind::kBoolean:
+      converted = BoolToCell(member.text[0] == 't', target, &cell);
+      break;
+    case JsonKind::kString:
+      converted = StringToCell(member.text, target, &cell);
+      break;
+    default: {
+      ScannedNumber number{member.text};
+      if (NumberToCell(member.text, member.kind == JsonKind::kFloat, target, number, &cell,
+                       &converted)) {
+        return false;
+      }
+      break;
+    }
+  }
+  if (!converted) ++row_unconvertible_;
+  return true;
 }
 
 // Converts VALUE for target column COLUMN into cells_[COLUMN]; values that do not convert leave
@@ -975,68 +1192,15 @@ error_code LandingJsonReader::Impl::ConvertValue(od::value& value, size_t column
       bool b;
       if ((err = value.get_bool().get(b))) return err;
       *kind = Bit(JsonKind::kBoolean);
-      if (target == TypeId::kBoolean) {
-        cell.state = Cell::State::kBool;
-        cell.i = b;
-      } else if (IsVariableWidth(target)) {
-        cell.state = Cell::State::kString;
-        cell.s = b ? "true" : "false";
-      } else {
-        converted = false;
-      }
+      converted = BoolToCell(b, target, &cell);
       break;
     }
     case od::json_type::number: {
       const std::string_view token = TrimTrailingSpace(value.raw_json_token());
       const bool is_float = IsFloatToken(token);
       *kind = Bit(is_float ? JsonKind::kFloat : JsonKind::kInteger);
-      double d;
-      switch (target) {
-        case TypeId::kInt64:
-        case TypeId::kTimestamp:
-        case TypeId::kInt32:
-        case TypeId::kDate: {
-          int64_t v = 0;
-          bool ok;
-          if (!is_float && !value.get_int64().get(v)) {
-            ok = true;
-          } else {
-            // A float, or an integer outside int64: it converts only when integral and in range.
-            if ((err = value.get_double().get(d))) return err;
-            ok = IntegralDoubleToInt64(d, &v);
-          }
-          if (ok && (target == TypeId::kInt32 || target == TypeId::kDate)) {
-            ok = v >= std::numeric_limits<int32_t>::min() &&
-                 v <= std::numeric_limits<int32_t>::max();
-          }
-          if (ok) {
-            cell.state = Cell::State::kInt;
-            cell.i = v;
-          } else {
-            converted = false;
-          }
-          break;
-        }
-        case TypeId::kFloat64:
-          // An integral decimal ("1.0") is read here; the value is then left unconsumed, which
-          // On-Demand allows (the object iteration skips it).
-          if (!is_float || !ParseIntegralDecimal(token, &d)) {
-            if ((err = value.get_double().get(d))) return err;
-          }
-          cell.state = Cell::State::kDouble;
-          cell.d = d;
-          break;
-        case TypeId::kString:
-        case TypeId::kBinary:
-          if ((err = value.get_double().get(d))) return err;  // validates the token
-          cell.state = Cell::State::kString;
-          cell.s = token;
-          break;
-        case TypeId::kBoolean:
-          if ((err = value.get_double().get(d))) return err;
-          converted = false;
-          break;
-      }
+      OnDemandNumber number{value};
+      if ((err = NumberToCell(token, is_float, target, number, &cell, &converted))) return err;
       break;
     }
     case od::json_type::string: {
@@ -1053,41 +1217,7 @@ error_code LandingJsonReader::Impl::ConvertValue(od::value& value, size_t column
         return err;
       }
       *kind = Bit(JsonKind::kString);
-      switch (target) {
-        case TypeId::kString:
-        case TypeId::kBinary:
-          cell.state = Cell::State::kString;
-          cell.s = s;
-          break;
-        case TypeId::kInt64:
-        case TypeId::kTimestamp:
-        case TypeId::kInt32:
-        case TypeId::kDate: {
-          int64_t v;
-          converted = ParseExactInt64(s, &v);
-          if (converted && (target == TypeId::kInt32 || target == TypeId::kDate)) {
-            converted = v >= std::numeric_limits<int32_t>::min() &&
-                        v <= std::numeric_limits<int32_t>::max();
-          }
-          if (converted) {
-            cell.state = Cell::State::kInt;
-            cell.i = v;
-          }
-          break;
-        }
-        case TypeId::kFloat64: {
-          double d;
-          converted = ParseDouble(s, &d);
-          if (converted) {
-            cell.state = Cell::State::kDouble;
-            cell.d = d;
-          }
-          break;
-        }
-        case TypeId::kBoolean:
-          converted = false;
-          break;
-      }
+      converted = StringToCell(s, target, &cell);
       break;
     }
     case od::json_type::object:

@@ -92,6 +92,10 @@ struct ReaderOptions {
   /// before it, and earlier batches, lack it: readers see nulls there); nullopt ignores the key
   /// for the rest of the read. Unset: unknown keys are only counted in the stats.
   std::function<std::optional<Field>(std::string_view key, JsonKind kind)> new_field = {};
+  /// Lines holding one flat object without escapes are checked and converted by a one-pass
+  /// scanner instead of simdjson, with the same result. Turned off only by tests that compare
+  /// the two.
+  bool flat_object_fast_path = true;
 };
 
 /// Turns landing files of JSON objects (newline-delimited, glued `}{`, or messy) into Batches of

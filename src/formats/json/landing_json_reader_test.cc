@@ -899,5 +899,130 @@ TEST(LandingJsonReaderEvolutionTest, WithoutNewFieldUnknownKeysAreOnlyCounted) {
   EXPECT_EQ(out.stats.fields[1].name, "extra");
 }
 
+// Property: the flat-object fast path (FlatObjectScanner) changes nothing. Random lines of
+// tricky members (numbers at the edges of int32, int64 and double, malformed numbers and
+// literals, strings that convert or not, escapes, non-ASCII and invalid UTF-8, control
+// characters, nested values, duplicate, case-variant and unknown keys, odd whitespace) read the
+// same with and without it: rows, fragments and stats, with and without schema evolution.
+TEST(LandingJsonReaderTest, FlatObjectFastPathReadsLikeTheGeneralParse) {
+  static const std::vector<std::string> kKeys = {"s", "i", "n",     "d",    "b",       "S",
+                                                 "D", "t", "extra", "nope", "\\u0073", "\xC3\xA9"};
+  static const std::vector<std::string> kValues = {"0",
+                                                   "-0",
+                                                   "7",
+                                                   "-12",
+                                                   "1.0",
+                                                   "-1.0",
+                                                   "0.5",
+                                                   "1e5",
+                                                   "1E+2",
+                                                   "2.5e-3",
+                                                   "-0.0",
+                                                   "123456789012345678",
+                                                   "9223372036854775807",
+                                                   "9223372036854775808",
+                                                   "-9223372036854775808",
+                                                   "-9223372036854775809",
+                                                   "12345678901234567890123",
+                                                   "1e400",
+                                                   "-1e400",
+                                                   "1e-400",
+                                                   "4.9e-324",
+                                                   "2.2250738585072014e-308",
+                                                   "0.1",
+                                                   "3.141592653589793238462643383279",
+                                                   "2147483647",
+                                                   "2147483648",
+                                                   "-2147483648",
+                                                   "-2147483649",
+                                                   "1.5e3",
+                                                   "100000000000000000000.0",
+                                                   "01",
+                                                   "1.",
+                                                   "-",
+                                                   ".5",
+                                                   "+1",
+                                                   "1e",
+                                                   "0x10",
+                                                   "1.5e999",
+                                                   "\"\"",
+                                                   "\"abc\"",
+                                                   "\"42\"",
+                                                   "\"-7\"",
+                                                   "\" 42\"",
+                                                   "\"1.5\"",
+                                                   "\"1e3\"",
+                                                   "\"inf\"",
+                                                   "\"\xC3\xA9t\xC3\xA9\"",
+                                                   "\"\xFF\"",
+                                                   "\"a\\\"b\"",
+                                                   "\"\\u00e9\"",
+                                                   "\"tab\tin\"",
+                                                   "\"true\"",
+                                                   "true",
+                                                   "false",
+                                                   "null",
+                                                   "nul",
+                                                   "tru",
+                                                   "nulll",
+                                                   "truex",
+                                                   "{}",
+                                                   "[1,2]",
+                                                   "{\"a\":[1]}",
+                                                   "[]"};
+  static const std::vector<std::string> kSpace = {"", "", "", " ", "\t", "  \r"};
+  auto schema = std::make_shared<Schema>(std::vector<Field>{{"s", TypeId::kString, true, 1},
+                                                            {"i", TypeId::kInt64, true, 2},
+                                                            {"n", TypeId::kInt32, true, 3},
+                                                            {"d", TypeId::kFloat64, true, 4},
+                                                            {"b", TypeId::kBoolean, true, 5},
+                                                            {"t", TypeId::kTimestamp, true, 6}});
+  std::mt19937_64 rng(20261129);
+  auto space = [&] { return kSpace[rng() % kSpace.size()]; };
+  for (int round = 0; round < 200; ++round) {
+    std::string input;
+    const int lines = 1 + static_cast<int>(rng() % 30);
+    for (int l = 0; l < lines; ++l) {
+      input += "{" + space();
+      const int members = static_cast<int>(rng() % 6);
+      for (int m = 0; m < members; ++m) {
+        if (m > 0) input += space() + "," + space();
+        // Mostly plain values, so that most lines stay in the fast path's subset.
+        const std::string& value =
+            rng() % 3 ? kValues[rng() % 12] : kValues[rng() % kValues.size()];
+        input += "\"" + kKeys[rng() % kKeys.size()] + "\"" + space() + ":" + space() + value;
+      }
+      input += space() + "}";
+      if (rng() % 20 == 0) input += " x";
+      input += rng() % 4 ? "\n" : "\r\n";
+    }
+    for (bool evolve : {false, true}) {
+      ReaderOptions options;
+      options.batch_rows = 8;
+      if (evolve) {
+        options.new_field = [](std::string_view key, JsonKind kind) -> std::optional<Field> {
+          if (key == "nope") return std::nullopt;
+          return Field{std::string(key),
+                       kind == JsonKind::kFloat ? TypeId::kFloat64 : TypeId::kString, true, 100};
+        };
+      }
+      const Output fast = Read(schema, input, options);
+      options.flat_object_fast_path = false;
+      const Output general = Read(schema, input, options);
+      ASSERT_TRUE(fast.status.ok() && general.status.ok()) << input;
+      ASSERT_EQ(fast.rows, general.rows) << input;
+      ASSERT_EQ(fast.fragments, general.fragments) << input;
+      ASSERT_EQ(fast.stats.fields, general.stats.fields) << input;
+      ASSERT_EQ(fast.stats.records, general.stats.records) << input;
+      ASSERT_EQ(fast.stats.unconvertible_fields, general.stats.unconvertible_fields) << input;
+      ASSERT_EQ(fast.stats.records_with_unconvertible_fields,
+                general.stats.records_with_unconvertible_fields)
+          << input;
+      ASSERT_EQ(fast.stats.records_with_repaired_utf8, general.stats.records_with_repaired_utf8)
+          << input;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace stedi::json

@@ -1,0 +1,176 @@
+#include "formats/json/flat_object_scanner.h"
+
+#include <simdjson.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
+namespace stedi::json {
+
+namespace {
+
+// How a byte inside a string is treated.
+enum ByteClass : uint8_t {
+  kPlain = 0,     // printable ASCII: part of the string
+  kQuote = 1,     // ends the string
+  kRefuse = 2,    // a backslash (escape) or a control character: not in the subset
+  kNonAscii = 3,  // part of a UTF-8 sequence: the string is validated as a whole
+};
+
+constexpr auto kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = kRefuse;
+  for (int c = 0x80; c < 0x100; ++c) t[c] = kNonAscii;
+  t['"'] = kQuote;
+  t['\\'] = kRefuse;
+  return t;
+}();
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Inline: objects written by machines rarely hold whitespace, so this is mostly one test.
+inline const char* SkipSpace(const char* p, const char* end) {
+  while (p < end && IsSpace(*p)) ++p;
+  return p;
+}
+
+// Returns the first byte at or after P, before END, that a string cannot simply contain: a
+// quote, a backslash, a control character or a non-ASCII byte; END when there is none.
+const char* FindStringStop(const char* p, const char* end) {
+#if defined(__SSE2__)
+  // 16 bytes at a time: as signed bytes, both control characters and non-ASCII bytes are < 0x20.
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  for (; end - p >= 16; p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i stop =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                     _mm_cmplt_epi8(v, space));
+    const int mask = _mm_movemask_epi8(stop);
+    if (mask != 0) return p + std::countr_zero(static_cast<unsigned>(mask));
+  }
+#endif
+  while (p < end && kByteClass[static_cast<uint8_t>(*p)] == kPlain) ++p;
+  return p;
+}
+
+// P is just past an opening quote. Returns one past the closing quote, or null when the string
+// leaves the subset or TEXT; *CONTENT gets the bytes between the quotes.
+const char* ScanString(const char* p, const char* end, std::string_view* content) {
+  const char* begin = p;
+  bool non_ascii = false;
+  while ((p = FindStringStop(p, end)) < end) {
+    const uint8_t cls = kByteClass[static_cast<uint8_t>(*p)];
+    if (cls == kQuote) {
+      *content = std::string_view(begin, static_cast<size_t>(p - begin));
+      if (non_ascii && !simdjson::validate_utf8(begin, content->size())) return nullptr;
+      return p + 1;
+    }
+    if (cls != kNonAscii) return nullptr;
+    non_ascii = true;
+    ++p;
+  }
+  return nullptr;
+}
+
+// A number as RFC 8259 writes it: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? . Returns one
+// past it, or null. The text ends with '}', so a well-formed number never runs off its end.
+const char* ScanNumber(const char* p, const char* end, bool* is_float) {
+  if (p < end && *p == '-') ++p;
+  if (p >= end) return nullptr;
+  if (*p == '0') {
+    ++p;
+  } else if (*p >= '1' && *p <= '9') {
+    while (p < end && IsDigit(*p)) ++p;
+  } else {
+    return nullptr;
+  }
+  *is_float = false;
+  if (p < end && *p == '.') {
+    ++p;
+    if (p >= end || !IsDigit(*p)) return nullptr;
+    while (p < end && IsDigit(*p)) ++p;
+    *is_float = true;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    if (p < end && (*p == '+' || *p == '-')) ++p;
+    if (p >= end || !IsDigit(*p)) return nullptr;
+    while (p < end && IsDigit(*p)) ++p;
+    *is_float = true;
+  }
+  return p;
+}
+
+const char* ScanLiteral(const char* p, const char* end, std::string_view word) {
+  if (static_cast<size_t>(end - p) < word.size() || std::memcmp(p, word.data(), word.size()) != 0) {
+    return nullptr;
+  }
+  return p + word.size();
+}
+
+}  // namespace
+
+bool FlatObjectScanner::Scan(std::string_view text) {
+  members_.clear();
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  if (text.size() < 2 || *p != '{' || end[-1] != '}') return false;
+  p = SkipSpace(p + 1, end);
+  if (p == end - 1) return true;  // {}
+  while (true) {
+    // Filled in place: a member built on the stack and then copied costs a store-forwarding
+    // stall per member (its fields are stored one by one, then loaded 16 bytes at a time).
+    ScannedMember& member = members_.emplace_back();
+    if (p >= end || *p != '"') return false;
+    if ((p = ScanString(p + 1, end, &member.key)) == nullptr) return false;
+    p = SkipSpace(p, end);
+    if (p >= end || *p != ':') return false;
+    p = SkipSpace(p + 1, end);
+    if (p >= end) return false;
+    const char* value = p;
+    switch (*p) {
+      case '"':
+        member.kind = JsonKind::kString;
+        p = ScanString(p + 1, end, &member.text);
+        break;
+      case 't':
+        member.kind = JsonKind::kBoolean;
+        p = ScanLiteral(p, end, "true");
+        break;
+      case 'f':
+        member.kind = JsonKind::kBoolean;
+        p = ScanLiteral(p, end, "false");
+        break;
+      case 'n':
+        member.kind = JsonKind::kNull;
+        p = ScanLiteral(p, end, "null");
+        break;
+      default: {
+        bool is_float = false;
+        p = ScanNumber(p, end, &is_float);
+        member.kind = is_float ? JsonKind::kFloat : JsonKind::kInteger;
+        break;
+      }
+    }
+    if (p == nullptr) return false;
+    if (member.kind != JsonKind::kString) {
+      member.text = std::string_view(value, static_cast<size_t>(p - value));
+    }
+    p = SkipSpace(p, end);
+    if (p >= end) return false;
+    if (*p == '}') return p == end - 1;
+    if (*p != ',') return false;
+    p = SkipSpace(p + 1, end);
+  }
+}
+
+}  // namespace stedi::json

@@ -1,0 +1,75 @@
+#include "formats/json/flat_object_scanner.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace stedi::json {
+namespace {
+
+// "key=kind:text" per member, joined by ' '.
+std::string Members(const FlatObjectScanner& scanner) {
+  std::string out;
+  for (const ScannedMember& m : scanner.members()) {
+    if (!out.empty()) out += ' ';
+    out += std::string(m.key) + "=" + JsonKindsToString(static_cast<uint32_t>(m.kind)) + ":" +
+           std::string(m.text);
+  }
+  return out;
+}
+
+TEST(FlatObjectScannerTest, AcceptsFlatObjectsOfScalars) {
+  FlatObjectScanner scanner;
+  ASSERT_TRUE(scanner.Scan(R"({"user":"a@b.c","timestamp":1655564444103,"x":-1.0,"y":2e-3})"));
+  EXPECT_EQ(Members(scanner),
+            "user=string:a@b.c timestamp=integer:1655564444103 x=float:-1.0 y=float:2e-3");
+  ASSERT_TRUE(scanner.Scan("{ \"a\" :\ttrue ,\r\"b\": false,\"c\":null , \"d\" : \"\" }"));
+  EXPECT_EQ(Members(scanner), "a=boolean:true b=boolean:false c=null:null d=string:");
+  ASSERT_TRUE(scanner.Scan("{\"\xC3\xA9\":\"caf\xC3\xA9\",\"z\":0,\"m\":-0.5E+7}"));
+  EXPECT_EQ(Members(scanner), "\xC3\xA9=string:caf\xC3\xA9 z=integer:0 m=float:-0.5E+7");
+  ASSERT_TRUE(scanner.Scan("{}"));
+  EXPECT_EQ(Members(scanner), "");
+  ASSERT_TRUE(scanner.Scan("{ }"));
+}
+
+TEST(FlatObjectScannerTest, RefusesEverythingOutsideTheSubset) {
+  FlatObjectScanner scanner;
+  for (const char* text : {"{\"a\":1",
+                           "\"a\":1}",
+                           "{\"a\":1}}",
+                           "{\"a\":1,}",
+                           "{,\"a\":1}",
+                           "{\"a\" 1}",
+                           "{\"a\":}",
+                           "{\"a\":1 \"b\":2}",
+                           "{a:1}",
+                           "{\"a\":01}",
+                           "{\"a\":1.}",
+                           "{\"a\":.5}",
+                           "{\"a\":-}",
+                           "{\"a\":+1}",
+                           "{\"a\":1e}",
+                           "{\"a\":1e+}",
+                           "{\"a\":0x1}",
+                           "{\"a\":tru}",
+                           "{\"a\":truex}",
+                           "{\"a\":nul}",
+                           "{\"a\":NaN}",
+                           "{\"a\":\"x\\\"y\"}",
+                           "{\"a\\n\":1}",
+                           "{\"a\":\"tab\there\"}",
+                           "{\"a\":\"\xFF\"}",
+                           "{\"a\":\"\xC3\"}",
+                           "{\"a\":{}}",
+                           "{\"a\":[1]}",
+                           "{\"a\":\"open}",
+                           "{\"a\":1} ",
+                           "{",
+                           "}",
+                           ""}) {
+    EXPECT_FALSE(scanner.Scan(text)) << text;
+  }
+}
+
+}  // namespace
+}  // namespace stedi::json
