@@ -635,6 +635,8 @@ def parse_args():
 
 def bench_scales(args, models):
     results = []
+    if args.work:
+        Path(args.work).mkdir(parents=True, exist_ok=True)  # a scratch folder may be new
     with tempfile.TemporaryDirectory(prefix="stedi-pipeline-bench-", dir=args.work) as tmp:
         work = Path(tmp)
         for scale in args.scales:
