@@ -203,6 +203,13 @@ inline size_t ColumnChunkWriter::DictionarySize() const {
   return dict32_.size() + dict64_.size() + dict_bytes_.size();
 }
 
+size_t ColumnChunkWriter::DictionaryLimit() const {
+  // Fixed-width values keep the page size as their limit: the size test above compares
+  // uncompressed bytes, and PLAIN numbers that sit close together (timestamps) compress far
+  // better than the dictionary indices that would replace them.
+  return IsVariableWidth(field_.type) ? options_.dictionary_bytes : options_.page_bytes;
+}
+
 inline size_t ColumnChunkWriter::DictionaryPlainBytes() const {
   return dict32_.plain_bytes() + dict64_.plain_bytes() + dict_bytes_.plain_bytes();
 }
@@ -337,7 +344,7 @@ Status ColumnChunkWriter::AppendValues(const Column& column, size_t offset, size
       }
     }
     if (use_dictionary_) {
-      if (DictionaryPlainBytes() > options_.page_bytes) {
+      if (DictionaryPlainBytes() > DictionaryLimit()) {
         FallBackToPlain();
       } else if (dictionary_values_before < kEarlyCheckValues &&
                  chunk_dictionary_values_ >= kEarlyCheckValues && !dict_pages_written_ &&

@@ -19,8 +19,9 @@ namespace stedi::parquet {
 struct ChunkWriterOptions {
   Codec codec = Codec::kZstd;
   int zstd_level = 1;
-  size_t page_bytes = 1 << 20;  ///< Target uncompressed size of a data page.
-  bool dictionary = true;       ///< Try dictionary encoding (never for booleans).
+  size_t page_bytes = 1 << 20;        ///< Target uncompressed size of a data page.
+  bool dictionary = true;             ///< Try dictionary encoding (never for booleans).
+  size_t dictionary_bytes = 4 << 20;  ///< As WriterOptions::dictionary_bytes.
 };
 
 /// One column chunk, encoded and ready to be appended to the file; offsets are relative to the
@@ -41,7 +42,7 @@ PhysicalType PhysicalTypeFor(TypeId type);
 /// Encodes the values of one column for one row group into pages, independently of every other
 /// column (so columns can be encoded on separate threads). Holds the row group's encoded pages
 /// plus the page being filled. Dictionary encoding is used while it is smaller than PLAIN and
-/// the dictionary stays under the page size; after that the chunk continues in PLAIN. A chunk
+/// the dictionary stays under dictionary_bytes; after that the chunk continues in PLAIN. A chunk
 /// whose dictionary (entries plus bit-packed indices) is not smaller than PLAIN after its first
 /// kEarlyCheckValues values switches to PLAIN right there.
 class ColumnChunkWriter {
@@ -67,6 +68,7 @@ class ColumnChunkWriter {
   void AppendPlain(std::string_view value);
   size_t DictionarySize() const;
   size_t DictionaryPlainBytes() const;
+  size_t DictionaryLimit() const;
   void ClearDictionary();
   bool DictionaryPaysSoFar() const;
   size_t EstimatedPageBytes() const;

@@ -22,7 +22,12 @@ struct WriterOptions {
   int zstd_level = 1;
   int64_t row_group_rows = 1 << 20;  ///< Rows per row group (the last one may hold fewer).
   size_t page_bytes = 1 << 20;       ///< Target uncompressed size of a data page.
-  bool dictionary = true;            ///< Dictionary-encode non-boolean columns when it pays.
+  /// Largest dictionary (PLAIN size of its entries) a string or binary column chunk keeps; past
+  /// it the chunk goes on in PLAIN (other types: page_bytes). Above the page size on purpose: a
+  /// million-row chunk of device ids needs ~1.4 MB, and a chunk that falls back costs a rewrite
+  /// here and inline strings for every reader.
+  size_t dictionary_bytes = 4 << 20;
+  bool dictionary = true;  ///< Dictionary-encode non-boolean columns when it pays.
   /// Threads that encode and compress columns side by side (1: the caller's thread only). For
   /// writers that are not already one of many running in parallel.
   size_t threads = 1;

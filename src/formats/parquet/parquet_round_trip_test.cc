@@ -372,6 +372,7 @@ TEST(ParquetReaderTest, DictionaryChunksStayEncodedAndRewriteIdentically) {
   }
   WriterOptions options;
   options.page_bytes = 4096;
+  options.dictionary_bytes = 4096;
   Written original = WriteFile(*fs, "/o.parquet", schema, {bb.Finish()}, options);
   auto reader = OpenReader(*fs, "/o.parquet");
   ASSERT_NE(reader, nullptr);
