@@ -346,6 +346,53 @@ TEST(ParquetWriterTest, DictionaryForRepeatsAndPlainForUniqueValues) {
             cols[8].meta_data->total_uncompressed_size);
 }
 
+// A chunk of a million readings names ~35k devices: ~1.4 MB of ids, more than a page. Their
+// dictionary is kept (up to dictionary_bytes), so readers get dictionary columns; numbers keep
+// the page size as their limit (their PLAIN pages compress better than indices).
+TEST(ParquetWriterTest, StringDictionariesMayOutgrowAPageNumbersMayNot) {
+  auto fs = NewMemoryFileSystem();
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{
+      {"device", TypeId::kString, false, 1}, {"time", TypeId::kInt64, false, 2}});
+  BatchBuilder bb(schema);
+  const size_t distinct = 40000, repeats = 3;  // 40000 ids of 40 bytes: a 1.7 MB dictionary
+  for (size_t i = 0; i < distinct * repeats; ++i) {
+    char id[48];
+    std::snprintf(id, sizeof(id), "device-%033zu", i / repeats);
+    bb.column(0).AppendString(id);
+    bb.column(1).AppendInt64(static_cast<int64_t>(1650000000000 + i / repeats));
+  }
+  const Batch batch = bb.Finish();
+  for (size_t limit : {size_t{4} << 20, size_t{1} << 20}) {
+    WriterOptions options;
+    options.dictionary_bytes = limit;
+    WriteFile(*fs, "/d.parquet", schema, {batch}, options);
+    auto reader = OpenReader(*fs, "/d.parquet");
+    ASSERT_NE(reader, nullptr);
+    auto read = reader->ReadRowGroup(0, {});
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    // Under 4 MiB the ids stay a dictionary; under 1 MiB the chunk falls back part way.
+    EXPECT_EQ(read->column(0).is_dictionary(), limit > (2u << 20)) << limit;
+    EXPECT_EQ(read->column(0).GetString(distinct * repeats - 1),
+              "device-" + std::string(28, '0') + std::to_string(distinct - 1));
+    // 40000 distinct int64 take 320 KB; with 130000 of them they would pass the page size.
+    const auto& time = *reader->metadata().row_groups.at(0).columns.at(1).meta_data;
+    EXPECT_TRUE(time.dictionary_page_offset.has_value());
+  }
+  BatchBuilder numbers(schema);
+  for (size_t i = 0; i < 150000 * repeats; ++i) {
+    numbers.column(0).AppendString("d");
+    numbers.column(1).AppendInt64(static_cast<int64_t>(i / repeats));
+  }
+  WriteFile(*fs, "/n.parquet", schema, {numbers.Finish()}, WriterOptions{});
+  auto reader = OpenReader(*fs, "/n.parquet");
+  ASSERT_NE(reader, nullptr);
+  // 150000 distinct int64 are 1.2 MB of dictionary: past the page size, so PLAIN from the start.
+  EXPECT_FALSE(reader->metadata()
+                   .row_groups.at(0)
+                   .columns.at(1)
+                   .meta_data->dictionary_page_offset.has_value());
+}
+
 // Strings of an all-dictionary chunk come back as a dictionary column; a chunk that falls back to
 // PLAIN part-way comes back inline. Either way the values are the written ones, and writing what
 // was read gives the same file as writing the original strings.
