@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <map>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "formats/parquet/file_reader.h"
@@ -440,6 +442,73 @@ TEST(ParquetReaderTest, DictionaryChunksStayEncodedAndRewriteIdentically) {
   }
   Written rewritten = WriteFile(*fs, "/r.parquet", schema, {*batch}, options);
   EXPECT_EQ(original.bytes, rewritten.bytes);
+}
+
+// Property: the file's min and max are those of the values written, computed here one value at
+// a time: NaN ignored, -0.0 below +0.0, infinities included; none when no value is a number. On
+// random columns of edge values, with and without nulls.
+TEST(ParquetWriterTest, StatisticsMatchTheValuesOneByOne) {
+  auto fs = NewMemoryFileSystem();
+  const std::vector<double> pool = {std::nan(""), -0.0, 0.0,   HUGE_VAL, -HUGE_VAL,
+                                    1.5,          -2.5, 1e300, -1e-300,  7.0};
+  std::mt19937_64 rng(1129);
+  for (int round = 0; round < 300; ++round) {
+    const bool nullable = round % 2 == 1;
+    auto schema = std::make_shared<const Schema>(std::vector<Field>{
+        {"d", TypeId::kFloat64, nullable, 1}, {"i", TypeId::kInt64, nullable, 2}});
+    BatchBuilder bb(schema);
+    const size_t rows = 1 + rng() % 700;
+    const size_t kinds = 1 + rng() % pool.size();  // some rounds draw from a few values only
+    const bool any_value = rng() % 2 == 0;         // others from the pool only
+    std::optional<double> lo, hi;
+    std::optional<int64_t> ilo, ihi;
+    auto below = [](double a, double b) {
+      return a < b || (a == 0 && b == 0 && std::signbit(a) && !std::signbit(b));
+    };
+    for (size_t r = 0; r < rows; ++r) {
+      if (nullable && rng() % 4 == 0) {
+        bb.column(0).AppendNull();
+        bb.column(1).AppendNull();
+        continue;
+      }
+      const double v = !any_value || rng() % 3
+                           ? pool[rng() % kinds]
+                           : std::ldexp(static_cast<double>(rng() % 1000) - 500, -3);
+      const int64_t n = static_cast<int64_t>(rng() % 2001) - 1000;
+      bb.column(0).AppendDouble(v);
+      bb.column(1).AppendInt64(n);
+      if (!std::isnan(v)) {
+        if (!lo || below(v, *lo)) lo = v;
+        if (!hi || below(*hi, v)) hi = v;
+      }
+      ilo = std::min(ilo.value_or(n), n);
+      ihi = std::max(ihi.value_or(n), n);
+    }
+    WriterOptions options;
+    options.page_bytes = 1 + rng() % 4096;  // pages of a few values to many
+    Written w = WriteFile(*fs, "/s.parquet", schema, {bb.Finish()}, options);
+    const ColumnSummary& d = w.summary.columns[0];
+    ASSERT_EQ(d.min.has_value(), lo.has_value()) << round;
+    if (lo) {
+      // The spec writes a zero minimum as -0.0 and a zero maximum as +0.0.
+      if (*lo == 0) lo = -0.0;
+      if (*hi == 0) hi = 0.0;
+      double min, max;
+      std::memcpy(&min, d.min->data(), 8);
+      std::memcpy(&max, d.max->data(), 8);
+      EXPECT_EQ(std::bit_cast<uint64_t>(min), std::bit_cast<uint64_t>(*lo)) << round;
+      EXPECT_EQ(std::bit_cast<uint64_t>(max), std::bit_cast<uint64_t>(*hi)) << round;
+    }
+    const ColumnSummary& i = w.summary.columns[1];
+    ASSERT_EQ(i.min.has_value(), ilo.has_value()) << round;
+    if (ilo) {
+      int64_t min, max;
+      std::memcpy(&min, i.min->data(), 8);
+      std::memcpy(&max, i.max->data(), 8);
+      EXPECT_EQ(min, *ilo) << round;
+      EXPECT_EQ(max, *ihi) << round;
+    }
+  }
 }
 
 TEST(ParquetWriterTest, AllNullEmptyStringsAndZeroRows) {

@@ -40,22 +40,18 @@ class FixedWidthDictionary {
  public:
   /// Returns the index of V, adding V with the next index when it is new.
   uint32_t GetOrInsert(U v) {
-    if (slots_.empty()) Rehash(kInitialSlots);
-    size_t i = static_cast<size_t>(hash_(v)) & mask_;
-    while (true) {
-      Slot& s = slots_[i];
-      if (s.index_plus_one == 0) break;
-      if (s.key == v) return s.index_plus_one - 1;
-      i = (i + 1) & mask_;
+    // Inline for the usual case, a value already present in its home slot; the rest out of line.
+    if (!slots_.empty()) [[likely]] {
+      const Slot& home = slots_[static_cast<size_t>(hash_(v)) & mask_];
+      if (home.key == v && home.index_plus_one != 0) [[likely]] {
+        return home.index_plus_one - 1;
+      }
     }
-    const uint32_t index = static_cast<uint32_t>(values_.size());
-    slots_[i] = Slot{v, index + 1};
-    values_.push_back(v);
-    if (values_.size() * 2 > slots_.size()) Rehash(slots_.size() * 2);
-    return index;
+    return Probe(v);
   }
 
   size_t size() const { return values_.size(); }
+
   /// Returns the distinct values in index order.
   const std::vector<U>& values() const { return values_; }
   /// Returns the size of the values in PLAIN encoding.
@@ -72,6 +68,22 @@ class FixedWidthDictionary {
     U key = 0;
     uint32_t index_plus_one = 0;  // 0 marks an empty slot
   };
+
+  [[gnu::noinline]] uint32_t Probe(U v) {
+    if (slots_.empty()) Rehash(kInitialSlots);
+    size_t i = static_cast<size_t>(hash_(v)) & mask_;
+    while (true) {
+      Slot& s = slots_[i];
+      if (s.index_plus_one == 0) break;
+      if (s.key == v) return s.index_plus_one - 1;
+      i = (i + 1) & mask_;
+    }
+    const uint32_t index = static_cast<uint32_t>(values_.size());
+    slots_[i] = Slot{v, index + 1};
+    values_.push_back(v);
+    if (values_.size() * 2 > slots_.size()) Rehash(slots_.size() * 2);
+    return index;
+  }
 
   void Rehash(size_t slots) {
     slots_.assign(slots, Slot{});
