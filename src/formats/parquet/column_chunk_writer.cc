@@ -347,20 +347,23 @@ Status ColumnChunkWriter::AppendValues(const Column& column, size_t offset, size
       if constexpr (std::is_same_v<T, bool>) {
         bools_.push_back(value ? 1 : 0);
       } else if (use_dictionary_) {
-        if constexpr (std::is_same_v<T, std::string_view>) {
-          // Landing data repeats a string over consecutive rows (one user's readings): the
-          // previous row's index is then reused without hashing.
-          if (!has_previous || value != previous) {
+        if constexpr (std::is_same_v<T, double>) {
+          // Measurements (sensor axes) rarely repeat their predecessor in a predictable way: the
+          // comparison below would mispredict often and cost more than the dictionary's inline
+          // lookup of a known value (measured on a pipeline run).
+          previous_index = DictionaryIndex(value);
+        } else if (!has_previous || value != previous) {
+          // Landing data repeats strings and integers over consecutive rows (one user's
+          // readings, three per timestamp): the previous row's index is then reused without a
+          // lookup, which for timestamps would mostly miss the cache.
+          if constexpr (std::is_same_v<T, std::string_view>) {
             previous_index =
                 source_dictionary ? SourceCodeIndex(column, row, value) : DictionaryIndex(value);
-            previous = value;
-            has_previous = true;
+          } else {
+            previous_index = DictionaryIndex(value);
           }
-        } else {
-          // Numbers go straight to the dictionary, whose lookup of a known value is inline and
-          // cheaper than the branch a comparison with the previous value mispredicts whenever
-          // values do not repeat (sensor axes); measured on a run of the pipeline.
-          previous_index = DictionaryIndex(value);
+          previous = value;
+          has_previous = true;
         }
         indices_.push_back(previous_index);
         page_plain_bytes_ += PlainSize(value);
