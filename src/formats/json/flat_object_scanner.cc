@@ -82,31 +82,46 @@ const char* ScanString(const char* p, const char* end, std::string_view* content
 }
 
 // A number as RFC 8259 writes it: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? . Returns one
-// past it, or null. The text ends with '}', so a well-formed number never runs off its end.
-const char* ScanNumber(const char* p, const char* end, bool* is_float) {
-  if (p < end && *p == '-') ++p;
+// past it, or null; fills MEMBER's kind and integer fields. The text ends with '}', so a
+// well-formed number never runs off its end.
+const char* ScanNumber(const char* p, const char* end, ScannedMember* member) {
+  member->negative = p < end && *p == '-';
+  if (member->negative) ++p;
   if (p >= end) return nullptr;
+  const char* digits = p;
+  uint64_t magnitude = 0;
   if (*p == '0') {
     ++p;
   } else if (*p >= '1' && *p <= '9') {
-    while (p < end && IsDigit(*p)) ++p;
+    while (p < end && IsDigit(*p)) {
+      magnitude = magnitude * 10 + static_cast<uint64_t>(*p - '0');  // wraps past 19 digits
+      ++p;
+    }
   } else {
     return nullptr;
   }
-  *is_float = false;
+  bool integral = p - digits <= 18;
+  bool is_float = false;
   if (p < end && *p == '.') {
     ++p;
     if (p >= end || !IsDigit(*p)) return nullptr;
-    while (p < end && IsDigit(*p)) ++p;
-    *is_float = true;
+    while (p < end && IsDigit(*p)) {
+      integral &= *p == '0';
+      ++p;
+    }
+    is_float = true;
   }
   if (p < end && (*p == 'e' || *p == 'E')) {
     ++p;
     if (p < end && (*p == '+' || *p == '-')) ++p;
     if (p >= end || !IsDigit(*p)) return nullptr;
     while (p < end && IsDigit(*p)) ++p;
-    *is_float = true;
+    is_float = true;
+    integral = false;
   }
+  member->kind = is_float ? JsonKind::kFloat : JsonKind::kInteger;
+  member->integral = integral;
+  member->magnitude = magnitude;
   return p;
 }
 
@@ -154,12 +169,9 @@ bool FlatObjectScanner::Scan(std::string_view text) {
         member.kind = JsonKind::kNull;
         p = ScanLiteral(p, end, "null");
         break;
-      default: {
-        bool is_float = false;
-        p = ScanNumber(p, end, &is_float);
-        member.kind = is_float ? JsonKind::kFloat : JsonKind::kInteger;
+      default:
+        p = ScanNumber(p, end, &member);
         break;
-      }
     }
     if (p == nullptr) return false;
     if (member.kind != JsonKind::kString) {

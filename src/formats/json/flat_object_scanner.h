@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +15,12 @@ struct ScannedMember {
   /// kString: the bytes between the quotes (no escapes). Otherwise the token itself
   /// ("-12.5e3", "true", "false", "null").
   std::string_view text;
+  /// Numbers: set when the value is an integer of at most 18 digits written without exponent
+  /// (with or without a fraction of zeros: "-12", "7.00"); it is then exactly
+  /// (negative ? -magnitude : magnitude), read as the digits were scanned.
+  bool integral = false;
+  bool negative = false;
+  uint64_t magnitude = 0;
 };
 
 /// Checks one line of landing JSON for the layout devices and apps write almost always: a single

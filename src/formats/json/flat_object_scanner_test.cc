@@ -32,6 +32,22 @@ TEST(FlatObjectScannerTest, AcceptsFlatObjectsOfScalars) {
   ASSERT_TRUE(scanner.Scan("{ }"));
 }
 
+// Integers of up to 18 digits, with or without a fraction of zeros, carry their value.
+TEST(FlatObjectScannerTest, NumbersCarryTheirIntegerValue) {
+  FlatObjectScanner scanner;
+  ASSERT_TRUE(scanner.Scan(
+      R"({"a":-12,"b":7.00,"c":999999999999999999,"d":1000000000000000000,"e":1.5,"f":2e3,"g":-0.0})"));
+  const auto& m = scanner.members();
+  ASSERT_EQ(m.size(), 7u);
+  EXPECT_TRUE(m[0].integral && m[0].negative && m[0].magnitude == 12);
+  EXPECT_TRUE(m[1].integral && !m[1].negative && m[1].magnitude == 7);
+  EXPECT_TRUE(m[2].integral && m[2].magnitude == 999999999999999999u);
+  EXPECT_FALSE(m[3].integral);  // 19 digits
+  EXPECT_FALSE(m[4].integral);  // a fraction that is not zero
+  EXPECT_FALSE(m[5].integral);  // an exponent
+  EXPECT_TRUE(m[6].integral && m[6].negative && m[6].magnitude == 0);
+}
+
 TEST(FlatObjectScannerTest, RefusesEverythingOutsideTheSubset) {
   FlatObjectScanner scanner;
   for (const char* text : {"{\"a\":1",

@@ -261,7 +261,7 @@ error_code NumberToCell(std::string_view token, bool is_float, TypeId target, Nu
     case TypeId::kFloat64:
       // An integral decimal ("1.0") is read here; the value is then left unconsumed, which
       // On-Demand allows (the object iteration skips it).
-      if (!is_float || !ParseIntegralDecimal(token, &d)) {
+      if (!is_float || !number.IntegralDecimal(&d)) {
         if ((err = number.AsDouble(&d))) return err;
       }
       cell->state = Cell::State::kDouble;
@@ -284,25 +284,45 @@ error_code NumberToCell(std::string_view token, bool is_float, TypeId target, Nu
 // A number On-Demand is positioned on.
 struct OnDemandNumber {
   od::value& value;
+  std::string_view token;
   error_code AsInt64(int64_t* v) { return value.get_int64().get(*v); }
   error_code AsDouble(double* d) { return value.get_double().get(*d); }
+  bool IntegralDecimal(double* d) const { return ParseIntegralDecimal(token, d); }
 };
 
-// A number token FlatObjectScanner accepted (so in JSON's grammar). Reads it as simdjson would:
-// both round correctly, so they agree on every double; a token that does not read exactly
+// A number FlatObjectScanner accepted (so in JSON's grammar). Reads it as simdjson would: an
+// integer of up to 18 digits is the value the scanner read (a double converts it with correct
+// rounding, as parsing its text would); any other token goes through std::from_chars, which
+// also rounds correctly, so the two agree on every double. A token that does not read exactly
 // (beyond int64, out of double's range) gives an error and the general parse decides.
 struct ScannedNumber {
-  std::string_view token;
+  const ScannedMember& member;
   error_code AsInt64(int64_t* v) const {
-    auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), *v);
-    return ec == std::errc() && ptr == token.data() + token.size() ? simdjson::SUCCESS
-                                                                   : simdjson::NUMBER_ERROR;
+    if (member.integral) {
+      *v = member.negative ? -static_cast<int64_t>(member.magnitude)
+                           : static_cast<int64_t>(member.magnitude);
+      return simdjson::SUCCESS;
+    }
+    const std::string_view t = member.text;
+    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), *v);
+    return ec == std::errc() && ptr == t.data() + t.size() ? simdjson::SUCCESS
+                                                           : simdjson::NUMBER_ERROR;
   }
   error_code AsDouble(double* d) const {
-    auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), *d);
-    return ec == std::errc() && ptr == token.data() + token.size() && std::isfinite(*d)
+    if (IntegralDecimal(d)) return simdjson::SUCCESS;
+    const std::string_view t = member.text;
+    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), *d);
+    return ec == std::errc() && ptr == t.data() + t.size() && std::isfinite(*d)
                ? simdjson::SUCCESS
                : simdjson::NUMBER_ERROR;
+  }
+  // As ParseIntegralDecimal, and for up to 18 digits (beyond 15 the double rounds, as
+  // simdjson's would). -0 and -0.0 are -0.0.
+  bool IntegralDecimal(double* d) const {
+    if (!member.integral) return false;
+    const double m = static_cast<double>(member.magnitude);
+    *d = member.negative ? -m : m;
+    return true;
   }
 };
 
@@ -1130,7 +1150,7 @@ bool LandingJsonReader::Impl::TakeFlatObject(std::string_view text) {
     } else if (member.kind == JsonKind::kInteger || member.kind == JsonKind::kFloat) {
       // Not converted, but ParseObject would still insist that the number reads.
       double d;
-      if (ScannedNumber{member.text}.AsDouble(&d)) return false;
+      if (ScannedNumber{member}.AsDouble(&d)) return false;
     }
     // Set field by field in place (see ScannedMember's note in FlatObjectScanner::Scan).
     PendingKey& pending = pending_keys_.emplace_back();
@@ -1158,7 +1178,7 @@ bool LandingJsonReader::Impl::ConvertScanned(const ScannedMember& member, size_t
       converted = StringToCell(member.text, target, &cell);
       break;
     default: {
-      ScannedNumber number{member.text};
+      ScannedNumber number{member};
       if (NumberToCell(member.text, member.kind == JsonKind::kFloat, target, number, &cell,
                        &converted)) {
         return false;
@@ -1199,7 +1219,7 @@ error_code LandingJsonReader::Impl::ConvertValue(od::value& value, size_t column
       const std::string_view token = TrimTrailingSpace(value.raw_json_token());
       const bool is_float = IsFloatToken(token);
       *kind = Bit(is_float ? JsonKind::kFloat : JsonKind::kInteger);
-      OnDemandNumber number{value};
+      OnDemandNumber number{value, token};
       if ((err = NumberToCell(token, is_float, target, number, &cell, &converted))) return err;
       break;
     }
