@@ -87,5 +87,34 @@ TEST(FlatObjectScannerTest, RefusesEverythingOutsideTheSubset) {
   }
 }
 
+// Strings are searched 16 bytes at a time for bytes that need a look: each such byte at every
+// position of a long string, and the end of the string at every position, give the same answers.
+TEST(FlatObjectScannerTest, EveryPositionOfALongString) {
+  FlatObjectScanner scanner;
+  for (size_t length = 0; length <= 40; ++length) {
+    const std::string plain(length, 'a');
+    const std::string text = "{\"k\":\"" + plain + "\"}";
+    ASSERT_TRUE(scanner.Scan(text)) << length;
+    EXPECT_EQ(scanner.members()[0].text, plain);
+    for (size_t at = 0; at < length; ++at) {
+      auto with = [&](std::string_view bytes) {
+        std::string s = plain;
+        s.replace(at, 1, bytes);
+        return s;
+      };
+      EXPECT_FALSE(scanner.Scan("{\"k\":\"" + with("\\") + "\"}")) << at;
+      EXPECT_FALSE(scanner.Scan("{\"k\":\"" + with("\t") + "\"}")) << at;
+      EXPECT_FALSE(scanner.Scan("{\"k\":\"" + with("\xC3") + "\"}")) << at;  // cut UTF-8
+      EXPECT_FALSE(scanner.Scan("{\"k\":\"" + with("\"") + "\"}")) << at;    // ends early
+      for (std::string_view ok : {std::string_view("\x7F"), std::string_view("\xC3\xA9")}) {
+        const std::string s = with(ok);
+        const std::string text = "{\"k\":\"" + s + "\"}";  // members() point into it
+        ASSERT_TRUE(scanner.Scan(text)) << at;
+        EXPECT_EQ(scanner.members()[0].text, s) << at;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace stedi::json
