@@ -444,7 +444,9 @@ class IngestRun {
     std::unique_ptr<char[]> whole;  // the file's bytes when small enough to hold
     const uint64_t size = file->size();
     if (size <= kWholeFileBytes) {
-      whole = std::make_unique_for_overwrite<char[]>(std::max<uint64_t>(size, 1));
+      // With the reader's padding after the bytes, it parses them where they are.
+      whole = std::make_unique_for_overwrite<char[]>(size + json::LandingJsonReader::kPadding);
+      std::memset(whole.get() + size, 0, json::LandingJsonReader::kPadding);
       STEDI_ASSIGN_OR_RETURN(size_t n, file->ReadAt(0, size, whole.get()));
       if (n != size) return Status::IOError(task.path + ": file shrank while being read");
       Sha256 hash;
@@ -478,8 +480,8 @@ class IngestRun {
       return Status::OK();
     };
     if (whole) {
-      STEDI_RETURN_NOT_OK(reader.ReadBuffer(task.path, std::string_view(whole.get(), size),
-                                            on_batch, on_fragment, &out->stats));
+      STEDI_RETURN_NOT_OK(reader.ReadPaddedBuffer(task.path, std::string_view(whole.get(), size),
+                                                  on_batch, on_fragment, &out->stats));
     } else {
       STEDI_RETURN_NOT_OK(reader.ReadFile(*file, on_batch, on_fragment, &out->stats));
     }

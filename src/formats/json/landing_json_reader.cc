@@ -343,11 +343,14 @@ class LandingJsonReader::Impl {
     cell_stamp_.assign(names_.size(), 0);
   }
 
+  // IN_PLACE: FILE's bytes in memory, followed by kPadding readable bytes (plain JSON only).
   Status Read(const RandomAccessFile& file, const BatchCallback& on_batch,
-              const FragmentCallback& on_fragment, LandingFileStats* stats);
+              const FragmentCallback& on_fragment, LandingFileStats* stats,
+              const char* in_place = nullptr);
 
  private:
-  Status ReadStream(const RandomAccessFile& file);
+  Status ReadStream(const RandomAccessFile& file, const char* in_place);
+  Status FinishRead();
   // --- per-file driving ---
   Status Process(size_t begin, bool eof, size_t* consumed);
   Status EmitFragment(uint64_t offset, std::string reason, std::string_view raw);
@@ -393,7 +396,12 @@ class LandingJsonReader::Impl {
   // growing fresh column buffers row by row for every file costs reallocations and page faults.
   std::unique_ptr<BatchBuilder> builder_;
   size_t rows_hint_ = 0;
-  std::vector<char> buffer_;  // [0, length_) holds bytes of the stream from base_
+  std::vector<char> buffer_;  // holds the stream's bytes, unless they are read in place
+  // The bytes being processed: [0, length_) are the stream's from base_, and capacity_ bytes
+  // (simdjson's padding included) may be read from data_. data_ is buffer_.data(), or the
+  // caller's bytes for ReadPaddedBuffer.
+  const char* data_ = nullptr;
+  size_t capacity_ = 0;
   size_t length_ = 0;
   uint64_t base_ = 0;
   std::vector<uint8_t> stack_;  // open brackets of the value being framed
@@ -467,22 +475,35 @@ Status LandingJsonReader::ReadBuffer(std::string_view name, std::string_view byt
   return impl_->Read(file, on_batch, on_fragment, stats);
 }
 
+static_assert(LandingJsonReader::kPadding >= simdjson::SIMDJSON_PADDING);
+
+Status LandingJsonReader::ReadPaddedBuffer(std::string_view name, std::string_view bytes,
+                                           const BatchCallback& on_batch,
+                                           const FragmentCallback& on_fragment,
+                                           LandingFileStats* stats) {
+  BufferFile file(name, bytes);
+  const bool gzip = bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
+                    static_cast<unsigned char>(bytes[1]) == 0x8b;
+  return impl_->Read(file, on_batch, on_fragment, stats, gzip ? nullptr : bytes.data());
+}
+
 Status LandingJsonReader::Impl::Read(const RandomAccessFile& file, const BatchCallback& on_batch,
-                                     const FragmentCallback& on_fragment, LandingFileStats* stats) {
+                                     const FragmentCallback& on_fragment, LandingFileStats* stats,
+                                     const char* in_place) {
   LandingFileStats local_stats;
   on_batch_ = &on_batch;
   on_fragment_ = &on_fragment;
   stats_ = stats ? stats : &local_stats;
   run_size_ = 0;
   run_repeats_ = 0;
-  Status st = ReadStream(file);
+  Status st = ReadStream(file, in_place);
   // The caller may read or change stats between reads: settle the pending sightings now.
   FlushKeyRun();
   run_size_ = 0;
   return st;
 }
 
-Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file) {
+Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file, const char* in_place) {
   file_ = &file;
   if (builder_ == nullptr) {
     builder_ = std::make_unique<BatchBuilder>(schema_);
@@ -495,6 +516,22 @@ Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file) {
   skipping_ = false;
   no_fast_path_until_ = 0;
 
+  if (in_place != nullptr) {
+    // The whole (plain) file is in memory with padding after it: one pass where it lies.
+    data_ = in_place;
+    length_ = file.size();
+    capacity_ = length_ + kPadding;
+    stats_->gzip = false;
+    stats_->bytes += length_;
+    const size_t begin =
+        options_.start_offset == 0 && length_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0
+            ? 3
+            : 0;
+    size_t consumed = 0;
+    STEDI_RETURN_NOT_OK(Process(begin, /*eof=*/true, &consumed));
+    return FinishRead();
+  }
+
   STEDI_ASSIGN_OR_RETURN(std::unique_ptr<ByteStream> stream, OpenByteStream(file));
   stats_->gzip = stream->gzip();
 
@@ -506,6 +543,8 @@ Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file) {
       buffer_.resize(length_ + want + simdjson::SIMDJSON_PADDING);
     }
     STEDI_ASSIGN_OR_RETURN(size_t got, stream->Read(buffer_.data() + length_, want));
+    data_ = buffer_.data();
+    capacity_ = buffer_.size();
     if (got < want) eof = true;
     length_ += got;
     stats_->bytes += got;
@@ -527,6 +566,15 @@ Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file) {
     length_ -= consumed;
     base_ += consumed;
   }
+  STEDI_RETURN_NOT_OK(FinishRead());
+  // Keep the buffer only when it is modest; a huge object should not pin memory.
+  if (buffer_.size() > (64u << 20)) std::vector<char>().swap(buffer_);
+  return Status::OK();
+}
+
+// Quarantines a fragment still being skipped at the end of the bytes and hands over the last
+// batch.
+Status LandingJsonReader::Impl::FinishRead() {
   if (skipping_) {
     STEDI_RETURN_NOT_OK(EmitFragment(skip_offset_,
                                      "fragment larger than max_object_bytes (" +
@@ -538,10 +586,7 @@ Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file) {
                                      skip_raw_));
     skipping_ = false;
   }
-  STEDI_RETURN_NOT_OK(FlushBatch());
-  // Keep the buffer only when it is modest; a huge object should not pin memory.
-  if (buffer_.size() > (64u << 20)) std::vector<char>().swap(buffer_);
-  return Status::OK();
+  return FlushBatch();
 }
 
 Status LandingJsonReader::Impl::EmitFragment(uint64_t offset, std::string reason,
@@ -566,7 +611,7 @@ void LandingJsonReader::Impl::ReserveRows() {
 // Walks the buffer from BEGIN, turning every complete value into a row or a fragment. Stops
 // at a value the buffer ends inside (unless EOF) and reports where it starts in *CONSUMED.
 Status LandingJsonReader::Impl::Process(size_t begin, bool eof, size_t* consumed) {
-  const char* buf = buffer_.data();
+  const char* buf = data_;
   size_t pos = begin;
   while (pos < length_) {
     if (skipping_) {
@@ -637,7 +682,7 @@ Status LandingJsonReader::Impl::Process(size_t begin, bool eof, size_t* consumed
 //    quotes were taken for the end of a string), else at the end of the line;
 //  - the end of the file inside the value truncates it the same way.
 Frame LandingJsonReader::Impl::FrameValue(size_t start, bool eof) {
-  const char* buf = buffer_.data();
+  const char* buf = data_;
   const size_t max_end = start + options_.max_object_bytes;
   const size_t limit = std::min(length_, max_end);
   stack_.clear();
@@ -761,7 +806,7 @@ Frame LandingJsonReader::Impl::FrameValue(size_t start, bool eof) {
 // Frames bytes that cannot start an object or array: they run to the next '{' or '[' outside a
 // string, or to the end of the line.
 Frame LandingJsonReader::Impl::FrameOther(size_t start, bool eof) {
-  const char* buf = buffer_.data();
+  const char* buf = data_;
   const size_t max_end = start + options_.max_object_bytes;
   const size_t limit = std::min(length_, max_end);
   size_t i = start;
@@ -802,7 +847,7 @@ Frame LandingJsonReader::Impl::FrameOther(size_t start, bool eof) {
 
 // Names what non-object, non-array bytes are: a JSON scalar, or not JSON at all.
 Status LandingJsonReader::Impl::ClassifyOther(size_t start, size_t end) {
-  std::string_view raw = TrimTrailingSpace(std::string_view(buffer_.data() + start, end - start));
+  std::string_view raw = TrimTrailingSpace(std::string_view(data_ + start, end - start));
   scratch_.assign(raw);
   scratch_.append(simdjson::SIMDJSON_PADDING, ' ');
   std::string reason;
@@ -855,9 +900,9 @@ Status LandingJsonReader::Impl::ClassifyOther(size_t start, size_t end) {
 Status LandingJsonReader::Impl::HandleComplete(size_t start, const Frame& frame, size_t* next) {
   const size_t end = frame.end;
   *next = end;
-  const char* data = buffer_.data() + start;
+  const char* data = data_ + start;
   const size_t len = end - start;
-  const size_t capacity = buffer_.size() - start;
+  const size_t capacity = capacity_ - start;
   if (data[0] == '[') {
     od::document doc;
     od::array array;
@@ -926,7 +971,7 @@ Status LandingJsonReader::Impl::HandleComplete(size_t start, const Frame& frame,
 // false, and the caller frames the line the careful way.
 Status LandingJsonReader::Impl::TryWholeLine(size_t start, bool eof, bool* handled, size_t* next) {
   *handled = false;
-  const char* buf = buffer_.data();
+  const char* buf = data_;
   const void* nl = std::memchr(buf + start, '\n', length_ - start);
   size_t line_end;
   if (nl != nullptr) {
@@ -946,8 +991,7 @@ Status LandingJsonReader::Impl::TryWholeLine(size_t start, bool eof, bool* handl
   const char* error_at = nullptr;
   if (!(options_.flat_object_fast_path &&
         TakeFlatObject(std::string_view(buf + start, end - start))) &&
-      (ParseObject(buf + start, end - start, buffer_.size() - start, &error_at) !=
-           simdjson::SUCCESS ||
+      (ParseObject(buf + start, end - start, capacity_ - start, &error_at) != simdjson::SUCCESS ||
        took_raw_container_)) {
     no_fast_path_until_ = base_ + line_end;
     return Status::OK();

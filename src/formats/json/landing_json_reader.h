@@ -133,6 +133,16 @@ class LandingJsonReader {
   Status ReadBuffer(std::string_view name, std::string_view bytes, const BatchCallback& on_batch,
                     const FragmentCallback& on_fragment, LandingFileStats* stats);
 
+  /// Bytes ReadPaddedBuffer may read past the end of its buffer (their values do not matter).
+  static constexpr size_t kPadding = 64;
+
+  /// Same as ReadBuffer over BYTES that are followed in memory by kPadding readable bytes:
+  /// plain JSON is then parsed where it lies, without the copy ReadBuffer makes (gzip bytes are
+  /// decompressed as ReadBuffer does). For callers that hold a whole file anyway.
+  Status ReadPaddedBuffer(std::string_view name, std::string_view bytes,
+                          const BatchCallback& on_batch, const FragmentCallback& on_fragment,
+                          LandingFileStats* stats);
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

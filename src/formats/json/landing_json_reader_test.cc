@@ -66,11 +66,20 @@ struct Output {
   std::vector<size_t> batch_sizes;
 };
 
+// With PADDED, reads a copy of INPUT followed by kPadding bytes of JSON punctuation through
+// ReadPaddedBuffer (the padding's values must not matter).
 Output Read(std::shared_ptr<const Schema> schema, std::string_view input,
-            ReaderOptions options = {}) {
+            ReaderOptions options = {}, bool padded = false) {
   Output out;
   LandingJsonReader reader(std::move(schema), std::move(options));
-  out.status = reader.ReadBuffer(
+  std::string copy;
+  if (padded) {
+    copy.assign(input);
+    for (size_t i = 0; i < LandingJsonReader::kPadding; ++i) copy += "{\"}:,\n"[i % 6];
+    input = std::string_view(copy).substr(0, input.size());
+  }
+  auto read = padded ? &LandingJsonReader::ReadPaddedBuffer : &LandingJsonReader::ReadBuffer;
+  out.status = (reader.*read)(
       "test.json", input,
       [&](const Batch& batch) {
         EXPECT_TRUE(batch.Validate().ok());
@@ -603,6 +612,33 @@ TEST(LandingJsonReaderTest, RangesSplitBeforeALineOpeningBraceReadLikeTheWholeFi
     }
   }
   EXPECT_GT(splits_checked, 1000u);  // the generator does produce split points
+}
+
+// Property behind ingest's in-place parse: ReadPaddedBuffer reads like ReadBuffer, whole files
+// and ranges, with a byte order mark, gzip, small batches and small object limits.
+TEST(LandingJsonReaderTest, PaddedBuffersReadLikeCopiedOnes) {
+  std::mt19937_64 rng(1129);
+  for (int round = 0; round < 300; ++round) {
+    std::string input = RandomMessyInput(rng);
+    if (round % 5 == 1) input.insert(0, "\xEF\xBB\xBF");
+    if (round % 7 == 2) input = Gzip(input);
+    ReaderOptions options{1 + rng() % 5, 1 + rng() % 4096, rng() % 2 ? 1u << 20 : 8 + rng() % 60};
+    if (round % 3 == 0) {
+      options.start_offset = rng() % 1000;
+      options.cut_before_object = rng() % 2 == 0;
+    }
+    const Output copied = Read(AccelerometerSchema(), input, options);
+    const Output padded = Read(AccelerometerSchema(), input, options, /*padded=*/true);
+    ASSERT_EQ(padded.status.ok(), copied.status.ok()) << input;
+    ASSERT_EQ(padded.rows, copied.rows) << input;
+    ASSERT_EQ(padded.fragments, copied.fragments) << input;
+    ASSERT_EQ(padded.batch_sizes, copied.batch_sizes) << input;
+    EXPECT_EQ(padded.stats.bytes, copied.stats.bytes);
+    EXPECT_EQ(padded.stats.gzip, copied.stats.gzip);
+    EXPECT_EQ(padded.stats.records, copied.stats.records);
+    EXPECT_EQ(padded.stats.records_with_repaired_utf8, copied.stats.records_with_repaired_utf8);
+    EXPECT_EQ(padded.stats.fields, copied.stats.fields) << input;
+  }
 }
 
 // The cases behind the rules that make those split points safe, with their exact output.
