@@ -8,6 +8,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <unordered_map>
 
@@ -18,6 +19,8 @@
 #include "formats/json/landing_json_reader.h"
 #include "formats/parquet/file_writer.h"
 #include "ingest/landing_sources.h"
+#include "storage/aligned_buffer.h"
+#include "storage/background_writer.h"
 #include "storage/checksum.h"
 #include "storage/lake_layout.h"
 
@@ -45,6 +48,10 @@ struct FileOutcome {
 // Files up to this size are read once into memory, then hashed, copied and parsed from there;
 // larger ones are streamed in bounded chunks.
 constexpr uint64_t kWholeFileBytes = 64 << 20;
+// Raw copies of files read whole are written by this many threads of their own, with at most
+// this many bytes waiting: they mostly wait on the disk, and workers should not.
+constexpr size_t kRawCopyThreads = 2;
+constexpr uint64_t kRawCopyQueueBytes = 8 << 20;
 // A worker starts a new data file after this many rows, so files stay a manageable size.
 constexpr int64_t kRowsPerDataFile = 8 << 20;
 
@@ -96,17 +103,18 @@ Result<std::vector<FileTask>> DiscoverFiles(FileSystem& fs, const std::string& s
 // when PUBLISH is true, so a file only being checked leaves nothing behind.
 Result<std::string> CopyAndHash(FileSystem& fs, const RandomAccessFile& src, const std::string& dst,
                                 bool publish) {
-  STEDI_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(dst, SyncMode::kDeferred));
+  STEDI_ASSIGN_OR_RETURN(auto out,
+                         fs.OpenForWrite(dst, SyncMode::kDeferred, WriteCaching::kUncached));
   Sha256 hash;
   // Uninitialised and no larger than the file: zeroing a big buffer per small file costs more
-  // than copying it.
+  // than copying it. Aligned, and whole blocks per read, so the copy skips the page cache.
   const size_t capacity = std::clamp<uint64_t>(src.size(), 1, 4 << 20);
-  auto buffer = std::make_unique_for_overwrite<char[]>(capacity);
+  AlignedBuffer buffer(capacity);
   uint64_t offset = 0;
   while (offset < src.size()) {
-    STEDI_ASSIGN_OR_RETURN(size_t n, src.ReadAt(offset, capacity, buffer.get()));
+    STEDI_ASSIGN_OR_RETURN(size_t n, src.ReadAt(offset, capacity, buffer.data()));
     if (n == 0) return Status::IOError(src.path() + ": file shrank while being read");
-    std::string_view chunk(buffer.get(), n);
+    std::string_view chunk(buffer.data(), n);
     hash.Update(chunk);
     STEDI_RETURN_NOT_OK(out->Append(chunk));
     offset += n;
@@ -311,6 +319,7 @@ class IngestRun {
         1, std::min(work.size(), options_.threads ? options_.threads : DefaultParallelism()));
     sinks_.resize(threads);
     for (auto& per_worker : sinks_) per_worker.resize(sources.size());
+    raw_copier_.emplace(fs_, kRawCopyThreads, kRawCopyQueueBytes);
     STEDI_RETURN_NOT_OK(ParallelForWorkers(work.size(), threads, [&](size_t w, size_t worker) {
       const WorkItem& item = work[w];
       const FileTask& task = tasks[item.file];
@@ -326,6 +335,7 @@ class IngestRun {
       }
       return Status::Internal("unknown work item");
     }));
+    STEDI_RETURN_NOT_OK(raw_copier_->Finish());
     for (size_t i = 0; i < tasks.size(); ++i) {
       if (plans[i].ranges == 0) continue;
       std::unordered_map<std::string, size_t> field_index;
@@ -432,59 +442,68 @@ class IngestRun {
     sf.unconvertible_fields = static_cast<int64_t>(out->stats.unconvertible_fields);
   }
 
+  // A file already ingested under its name: skipped when unchanged, an error when not.
+  static Status CompareWithIngested(const FileTask& task, const std::string& then,
+                                    const std::string& now, FileOutcome* out) {
+    if (then == now) {
+      out->skipped = true;
+    } else {
+      out->error = task.path +
+                   ": already ingested under this name with different content (SHA-256 " +
+                   then.substr(0, 12) + "… then, " + now.substr(0, 12) +
+                   "… now); rename the file to ingest it as new data";
+    }
+    return Status::OK();
+  }
+
+  json::LandingJsonReader::BatchCallback BatchSink(const LandingSource& source,
+                                                   DataFileSink& sink) {
+    return [this, &source, &sink](const Batch& batch) { return AppendRows(source, sink, batch); };
+  }
+
+  static json::LandingJsonReader::FragmentCallback FragmentSink(FileOutcome* out) {
+    return [out](json::QuarantinedFragment fragment) {
+      out->fragments.push_back(std::move(fragment));
+      return Status::OK();
+    };
+  }
+
   Status IngestFile(const FileTask& task, DataFileSink& sink, FileOutcome* out) {
     const LandingSource& source = LandingSources()[task.source_index];
     STEDI_ASSIGN_OR_RETURN(auto file, fs_.OpenForRead(task.path));
     auto previous = known_.find({std::string(source.name), task.name});
-    const bool known = previous != known_.end();
-    std::string raw_relative = JoinPath(LakeLayout::RawFolder(source.name), task.name);
-    std::string raw_path = layout_.Resolve(raw_relative);
-
-    std::string sha;
-    std::unique_ptr<char[]> whole;  // the file's bytes when small enough to hold
+    const std::string* known_sha = previous == known_.end() ? nullptr : &previous->second;
+    std::string raw_path = layout_.Resolve(JoinPath(LakeLayout::RawFolder(source.name), task.name));
     const uint64_t size = file->size();
-    if (size <= kWholeFileBytes) {
-      // With the reader's padding after the bytes, it parses them where they are.
-      whole = std::make_unique_for_overwrite<char[]>(size + json::LandingJsonReader::kPadding);
-      std::memset(whole.get() + size, 0, json::LandingJsonReader::kPadding);
-      STEDI_ASSIGN_OR_RETURN(size_t n, file->ReadAt(0, size, whole.get()));
-      if (n != size) return Status::IOError(task.path + ": file shrank while being read");
-      Sha256 hash;
-      hash.Update(std::string_view(whole.get(), size));
-      sha = hash.Finish();
-      if (!known) {
-        STEDI_ASSIGN_OR_RETURN(auto raw, fs_.OpenForWrite(raw_path, SyncMode::kDeferred));
-        STEDI_RETURN_NOT_OK(raw->Append(std::string_view(whole.get(), size)));
-        STEDI_RETURN_NOT_OK(raw->Close());
-      }
-    } else {
-      STEDI_ASSIGN_OR_RETURN(sha, CopyAndHash(fs_, *file, raw_path, /*publish=*/!known));
-    }
-    if (known) {
-      if (previous->second == sha) {
-        out->skipped = true;
-      } else {
-        out->error = task.path +
-                     ": already ingested under this name with different content (SHA-256 " +
-                     previous->second.substr(0, 12) + "… then, " + sha.substr(0, 12) +
-                     "… now); rename the file to ingest it as new data";
-      }
+    if (size > kWholeFileBytes) {
+      STEDI_ASSIGN_OR_RETURN(std::string sha,
+                             CopyAndHash(fs_, *file, raw_path, /*publish=*/!known_sha));
+      if (known_sha) return CompareWithIngested(task, *known_sha, sha, out);
+      json::LandingJsonReader reader(schemas_[task.source_index].Current(),
+                                     ReaderOptionsFor(task, size));
+      STEDI_RETURN_NOT_OK(
+          reader.ReadFile(*file, BatchSink(source, sink), FragmentSink(out), &out->stats));
+      FillSourceFile(task, std::move(sha), size, out);
       return Status::OK();
     }
 
+    // Small enough to hold: read once, then hashed, copied and parsed from memory. With the
+    // reader's padding after the bytes, it parses them where they are.
+    auto whole = std::make_shared<AlignedBuffer>(size + json::LandingJsonReader::kPadding);
+    std::memset(whole->data() + size, 0, json::LandingJsonReader::kPadding);
+    STEDI_ASSIGN_OR_RETURN(size_t n, file->ReadAt(0, size, whole->data()));
+    if (n != size) return Status::IOError(task.path + ": file shrank while being read");
+    const std::string_view bytes(whole->data(), size);
+    Sha256 hash;
+    hash.Update(bytes);
+    std::string sha = hash.Finish();
+    if (known_sha) return CompareWithIngested(task, *known_sha, sha, out);
+    // The raw copy mostly waits on the disk: written on the copier's threads meanwhile.
+    raw_copier_->Write(raw_path, bytes, whole, SyncMode::kDeferred, WriteCaching::kUncached);
     json::LandingJsonReader reader(schemas_[task.source_index].Current(),
                                    ReaderOptionsFor(task, size));
-    auto on_batch = [&](const Batch& batch) -> Status { return AppendRows(source, sink, batch); };
-    auto on_fragment = [&](json::QuarantinedFragment fragment) -> Status {
-      out->fragments.push_back(std::move(fragment));
-      return Status::OK();
-    };
-    if (whole) {
-      STEDI_RETURN_NOT_OK(reader.ReadPaddedBuffer(task.path, std::string_view(whole.get(), size),
-                                                  on_batch, on_fragment, &out->stats));
-    } else {
-      STEDI_RETURN_NOT_OK(reader.ReadFile(*file, on_batch, on_fragment, &out->stats));
-    }
+    STEDI_RETURN_NOT_OK(reader.ReadPaddedBuffer(task.path, bytes, BatchSink(source, sink),
+                                                FragmentSink(out), &out->stats));
     FillSourceFile(task, std::move(sha), size, out);
     return Status::OK();
   }
@@ -657,6 +676,7 @@ class IngestRun {
   std::vector<std::vector<DataFileSink>> sinks_;                      // [worker][source]
   std::vector<TableSchema> schemas_;                                  // [source]
   std::atomic<uint64_t> next_file_{0};
+  std::optional<BackgroundWriter> raw_copier_;  // raw copies of whole-file tasks, during Run
 };
 
 }  // namespace

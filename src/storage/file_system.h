@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -48,6 +49,20 @@ enum class SyncMode {
   kDeferred,  ///< Close() publishes without syncing; a later SyncWrites() makes it durable.
 };
 
+/// Whether a written file's bytes pass through the operating system's page cache.
+enum class WriteCaching {
+  kCached,
+  /// For files written once and seldom read back (raw copies of landing files): appends whose
+  /// address and length are multiples of kUncachedWriteAlignment go straight to the disk. Filling
+  /// memory with pages nobody reads costs more than the copy itself (on a VM, several times the
+  /// CPU), and those pages would push out the ones that are read. The first other append, and a
+  /// file system without direct I/O, fall back to cached writes, so any data may be appended.
+  kUncached,
+};
+
+/// Address and length alignment that lets a WriteCaching::kUncached append skip the page cache.
+inline constexpr size_t kUncachedWriteAlignment = 4096;
+
 /// All file I/O goes through this interface, so tests run in memory and object stores
 /// (s3://) can slot in later. Paths use '/' separators. Implementations are thread-safe.
 class FileSystem {
@@ -58,8 +73,9 @@ class FileSystem {
   /// Opens PATH for writing, creating parent folders. The content appears at PATH atomically
   /// on Close() (write to a temporary name, then rename), replacing any older file.
   Result<std::unique_ptr<WritableFile>> OpenForWrite(const std::string& path,
-                                                     SyncMode mode = SyncMode::kOnClose) {
-    return DoOpenForWrite(path, mode);
+                                                     SyncMode mode = SyncMode::kOnClose,
+                                                     WriteCaching caching = WriteCaching::kCached) {
+    return DoOpenForWrite(path, mode, caching);
   }
   /// Makes every file written below DIR with SyncMode::kDeferred durable. One barrier for many
   /// files lets the OS write them back together instead of waiting on each.
@@ -86,7 +102,8 @@ class FileSystem {
 
  protected:
   virtual Result<std::unique_ptr<WritableFile>> DoOpenForWrite(const std::string& path,
-                                                               SyncMode mode) = 0;
+                                                               SyncMode mode,
+                                                               WriteCaching caching) = 0;
 };
 
 /// Returns the file system of the local disk.

@@ -1,10 +1,17 @@
 #include "storage/file_system.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
+#include <random>
+#include <vector>
 
+#include "storage/aligned_buffer.h"
 #include "storage/checksum.h"
 
 namespace stedi {
@@ -101,12 +108,94 @@ TEST_P(FileSystemTest, DeferredSyncPublishesOnCloseAndSyncsLater) {
   }
 }
 
+TEST_P(FileSystemTest, UncachedWritesKeepEveryByteWhateverTheAlignment) {
+  constexpr size_t kBlock = kUncachedWriteAlignment;
+  AlignedBuffer buffer(8 * kBlock);
+  std::mt19937 random(11);
+  for (size_t i = 0; i < buffer.size(); ++i) buffer.data()[i] = static_cast<char>(random());
+  const std::string_view all(buffer.data(), buffer.size());
+  // Whole blocks from an aligned address (direct), blocks and a tail (direct, then cached),
+  // an unaligned address, more aligned blocks (cached by now), an empty append, a tiny file.
+  const std::vector<std::string_view> appends = {
+      all.substr(0, 2 * kBlock), all.substr(0, 3 * kBlock + 100), all.substr(1, kBlock),
+      all.substr(0, 2 * kBlock), all.substr(0, 0)};
+  for (size_t files = 0; files < 3; ++files) {
+    std::string path = JoinPath(root_, "uncached/" + std::to_string(files));
+    auto w = fs_->OpenForWrite(path, SyncMode::kDeferred, WriteCaching::kUncached);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    std::string expected;
+    const size_t count = files == 2 ? 1 : appends.size() - files;
+    for (size_t i = 0; i < count; ++i) {
+      std::string_view data = files == 2 ? all.substr(0, 7) : appends[i];
+      ASSERT_TRUE((*w)->Append(data).ok());
+      expected.append(data);
+      EXPECT_EQ((*w)->position(), expected.size());
+    }
+    EXPECT_FALSE(*fs_->Exists(path));
+    ASSERT_TRUE((*w)->Close().ok());
+    auto written = fs_->ReadAll(path);
+    ASSERT_TRUE(written.ok());
+    EXPECT_TRUE(*written == expected) << path;
+  }
+}
+
 TEST_P(FileSystemTest, Sha256MatchesKnownVector) {
   // FIPS 180-2 test vector for "abc".
   std::string path = JoinPath(root_, "abc");
   ASSERT_TRUE(fs_->WriteAll(path, "abc").ok());
   EXPECT_EQ(*FileSha256(*fs_, path),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+// Pages of FILE (local) the page cache holds now.
+size_t CachedPages(const std::string& file) {
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  struct stat st;
+  ::fstat(fd, &st);
+  const size_t size = static_cast<size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return 0;
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> resident((size + page - 1) / page);
+  size_t cached = 0;
+  if (::mincore(map, size, resident.data()) == 0) {
+    for (unsigned char r : resident) cached += r & 1;
+  }
+  ::munmap(map, size);
+  return cached;
+}
+
+TEST(LocalFileSystemTest, UncachedWritesLeaveThePageCacheAlone) {
+  auto fs = NewLocalFileSystem();
+  std::string root = (std::filesystem::temp_directory_path() /
+                      ("stedi_uncached_test_" + std::to_string(::getpid())))
+                         .string();
+  ASSERT_TRUE(fs->CreateDirs(root).ok());
+  int probe = ::open(JoinPath(root, "probe").c_str(), O_WRONLY | O_CREAT | O_DIRECT, 0644);
+  if (probe < 0) {
+    ASSERT_TRUE(fs->DeleteDirRecursive(root).ok());
+    GTEST_SKIP() << "no direct I/O on " << root;
+  }
+  ::close(probe);
+  AlignedBuffer buffer(64 * kUncachedWriteAlignment);
+  std::memset(buffer.data(), 'x', buffer.size());
+  const std::string_view bytes(buffer.data(), buffer.size());
+  size_t pages[2];
+  for (WriteCaching caching : {WriteCaching::kCached, WriteCaching::kUncached}) {
+    std::string path = JoinPath(root, caching == WriteCaching::kCached ? "cached" : "uncached");
+    auto w = fs->OpenForWrite(path, SyncMode::kDeferred, caching);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Append(bytes).ok());
+    ASSERT_TRUE((*w)->Close().ok());
+    pages[static_cast<int>(caching)] = CachedPages(path);
+  }
+  // A cached write leaves its pages in memory; an uncached one went straight to the disk.
+  EXPECT_GT(pages[static_cast<int>(WriteCaching::kCached)], 0u);
+  EXPECT_EQ(pages[static_cast<int>(WriteCaching::kUncached)], 0u);
+  EXPECT_EQ(*fs->ReadAll(JoinPath(root, "uncached")), std::string(bytes));
+  ASSERT_TRUE(fs->DeleteDirRecursive(root).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(LocalAndMemory, FileSystemTest, ::testing::Values(true, false),

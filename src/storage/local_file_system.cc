@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -62,8 +63,8 @@ std::string TempNameFor(const std::string& path) {
 
 class LocalWriteFile final : public WritableFile {
  public:
-  LocalWriteFile(std::string path, std::string temp, int fd, SyncMode mode)
-      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd), mode_(mode) {}
+  LocalWriteFile(std::string path, std::string temp, int fd, SyncMode mode, bool direct)
+      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd), mode_(mode), direct_(direct) {}
   ~LocalWriteFile() override {
     if (fd_ >= 0) {
       ::close(fd_);
@@ -76,19 +77,17 @@ class LocalWriteFile final : public WritableFile {
 
   Status Append(std::string_view data) override {
     if (fd_ < 0) return Status::Internal(path_ + ": append after close");
-    const char* p = data.data();
-    size_t left = data.size();
-    while (left > 0) {
-      ssize_t w = ::write(fd_, p, left);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        return ErrnoStatus(path_, "write", errno);
+    if (direct_) {
+      // Whole aligned blocks go to the disk directly; the rest, and every append after it,
+      // through the page cache (direct I/O needs the file offset aligned too).
+      const size_t blocks = data.size() / kUncachedWriteAlignment * kUncachedWriteAlignment;
+      if (blocks > 0 && reinterpret_cast<uintptr_t>(data.data()) % kUncachedWriteAlignment == 0) {
+        STEDI_RETURN_NOT_OK(WriteOut(data.substr(0, blocks)));
+        data.remove_prefix(blocks);
       }
-      p += w;
-      left -= static_cast<size_t>(w);
+      if (!data.empty()) STEDI_RETURN_NOT_OK(StopDirect());
     }
-    position_ += data.size();
-    return Status::OK();
+    return WriteOut(data);
   }
 
   Status Close() override {
@@ -116,10 +115,42 @@ class LocalWriteFile final : public WritableFile {
   }
 
  private:
+  Status WriteOut(std::string_view data) {
+    const char* p = data.data();
+    size_t left = data.size();
+    while (left > 0) {
+      ssize_t w = ::write(fd_, p, left);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        // A device wanting a larger alignment, or a short direct write before: go on cached.
+        if (errno == EINVAL && direct_) {
+          STEDI_RETURN_NOT_OK(StopDirect());
+          continue;
+        }
+        return ErrnoStatus(path_, "write", errno);
+      }
+      p += w;
+      left -= static_cast<size_t>(w);
+      position_ += static_cast<uint64_t>(w);
+    }
+    return Status::OK();
+  }
+
+  Status StopDirect() {
+    if (!direct_) return Status::OK();
+    int flags = ::fcntl(fd_, F_GETFL);
+    if (flags < 0 || ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) != 0) {
+      return ErrnoStatus(path_, "switch to cached writes", errno);
+    }
+    direct_ = false;
+    return Status::OK();
+  }
+
   std::string path_;
   std::string temp_;
   int fd_;
   SyncMode mode_;
+  bool direct_;  // O_DIRECT is set on fd_
   uint64_t position_ = 0;
 };
 
@@ -154,14 +185,23 @@ class LocalFileSystem final : public FileSystem {
   }
 
  protected:
-  Result<std::unique_ptr<WritableFile>> DoOpenForWrite(const std::string& path,
-                                                       SyncMode mode) override {
+  Result<std::unique_ptr<WritableFile>> DoOpenForWrite(const std::string& path, SyncMode mode,
+                                                       WriteCaching caching) override {
     std::string_view dir = DirName(path);
     if (!dir.empty()) STEDI_RETURN_NOT_OK(CreateDirs(std::string(dir)));
     std::string temp = TempNameFor(path);
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+    bool direct = caching == WriteCaching::kUncached;
+    int fd = direct ? ::open(temp.c_str(), flags | O_DIRECT, 0644) : -1;
+    if (fd < 0) {
+      // EINVAL: a file system without direct I/O (tmpfs before Linux 6.6); write it cached.
+      if (direct && errno != EINVAL) return ErrnoStatus(path, "create", errno);
+      direct = false;
+      fd = ::open(temp.c_str(), flags, 0644);
+    }
     if (fd < 0) return ErrnoStatus(path, "create", errno);
-    return std::unique_ptr<WritableFile>(new LocalWriteFile(path, std::move(temp), fd, mode));
+    return std::unique_ptr<WritableFile>(
+        new LocalWriteFile(path, std::move(temp), fd, mode, direct));
   }
 
  public:

@@ -80,7 +80,8 @@ class MemoryFileSystem final : public FileSystem {
   Status SyncWrites(const std::string&) override { return Status::OK(); }
 
  protected:
-  Result<std::unique_ptr<WritableFile>> DoOpenForWrite(const std::string& path, SyncMode) override {
+  Result<std::unique_ptr<WritableFile>> DoOpenForWrite(const std::string& path, SyncMode,
+                                                       WriteCaching) override {
     return std::unique_ptr<WritableFile>(new MemoryWriteFile(Normalize(path), state_));
   }
 
