@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -99,28 +100,36 @@ Result<std::vector<FileTask>> DiscoverFiles(FileSystem& fs, const std::string& s
   return tasks;
 }
 
-// Copies SRC to DST byte for byte in bounded chunks and returns its SHA-256. DST appears only
-// when PUBLISH is true, so a file only being checked leaves nothing behind.
+// Returns SRC's SHA-256, read in bounded chunks; when PUBLISH, also copies it byte for byte to
+// DST (a file only being checked is not copied).
 Result<std::string> CopyAndHash(FileSystem& fs, const RandomAccessFile& src, const std::string& dst,
                                 bool publish) {
-  STEDI_ASSIGN_OR_RETURN(auto out,
-                         fs.OpenForWrite(dst, SyncMode::kDeferred, WriteCaching::kUncached));
+  std::unique_ptr<WritableFile> out;
+  if (publish) {
+    STEDI_ASSIGN_OR_RETURN(out, fs.OpenForWrite(dst, SyncMode::kDeferred, WriteCaching::kUncached));
+  }
   Sha256 hash;
   // Uninitialised and no larger than the file: zeroing a big buffer per small file costs more
-  // than copying it. Aligned, and whole blocks per read, so the copy skips the page cache.
+  // than copying it. Aligned, and whole blocks per read, so the copy skips the page cache. Two
+  // of them: one is written (a wait on the disk) while the next is read and hashed.
   const size_t capacity = std::clamp<uint64_t>(src.size(), 1, 4 << 20);
-  AlignedBuffer buffer(capacity);
+  AlignedBuffer buffers[2] = {AlignedBuffer(capacity), AlignedBuffer(out ? capacity : 0)};
+  std::future<Status> written;  // declared after the buffers: its destructor waits for it
   uint64_t offset = 0;
-  while (offset < src.size()) {
-    STEDI_ASSIGN_OR_RETURN(size_t n, src.ReadAt(offset, capacity, buffer.data()));
+  for (int k = 0; offset < src.size(); k ^= 1) {
+    char* buffer = buffers[k].data();
+    STEDI_ASSIGN_OR_RETURN(size_t n, src.ReadAt(offset, capacity, buffer));
     if (n == 0) return Status::IOError(src.path() + ": file shrank while being read");
-    std::string_view chunk(buffer.data(), n);
+    std::string_view chunk(buffer, n);
     hash.Update(chunk);
-    STEDI_RETURN_NOT_OK(out->Append(chunk));
     offset += n;
+    if (!out) continue;
+    if (written.valid()) STEDI_RETURN_NOT_OK(written.get());
+    written = std::async(std::launch::async, [&out, chunk] { return out->Append(chunk); });
   }
+  if (written.valid()) STEDI_RETURN_NOT_OK(written.get());
   std::string digest = hash.Finish();
-  if (publish) STEDI_RETURN_NOT_OK(out->Close());
+  if (out) STEDI_RETURN_NOT_OK(out->Close());
   return digest;
 }
 
