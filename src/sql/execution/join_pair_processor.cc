@@ -88,7 +88,7 @@ void JoinPairProcessor::SetBuild(const Batch* build) {
   if (TracksBuildRows(type_)) build_matched_.assign(build->num_rows(), 0);
 }
 
-void JoinPairProcessor::StartProbeBatch(const Batch* left) {
+void JoinPairProcessor::StartProbeBatch(Batch* left) {
   left_ = left;
   left_matched_.assign(left->num_rows(), 0);
 }
@@ -170,8 +170,10 @@ Status JoinPairProcessor::FinishProbeBatch(std::span<const uint8_t> left_key_nul
   if (keep.empty()) return Status::OK();
   std::vector<Column> columns;
   columns.reserve(left_->num_columns());
-  for (const Column& c : left_->columns()) {
-    columns.push_back(keep.size() == n ? c : TakeColumn(c, keep));
+  for (size_t c = 0; c < left_->num_columns(); ++c) {
+    // Every row kept: the batch is done with, so its columns move on instead of being copied.
+    columns.push_back(keep.size() == n ? left_->ReleaseColumn(c)
+                                       : TakeColumn(left_->column(c), keep));
   }
   ready_.emplace_back(output_schema_, std::move(columns), keep.size());
   return Status::OK();

@@ -38,8 +38,9 @@ class JoinPairProcessor {
 
   /// Sets the materialised build (right) side; it must outlive the processor's use of it.
   void SetBuild(const Batch* build);
-  /// Starts the pairs of one left batch, which must stay alive until FinishProbeBatch.
-  void StartProbeBatch(const Batch* left);
+  /// Starts the pairs of one left batch, which must stay alive until FinishProbeBatch. When a
+  /// semi or anti join keeps all its rows, FinishProbeBatch moves its columns out.
+  void StartProbeBatch(Batch* left);
   /// Returns how many candidate pairs the next AddCandidatePairs may take, so that pending
   /// output never exceeds one batch.
   size_t PairRoom() const;
@@ -75,7 +76,7 @@ class JoinPairProcessor {
   std::shared_ptr<const Schema> residual_schema_;
 
   const Batch* build_ = nullptr;
-  const Batch* left_ = nullptr;
+  Batch* left_ = nullptr;
   std::vector<uint8_t> left_matched_;
   std::vector<uint8_t> build_matched_;
   std::vector<uint32_t> pending_left_, pending_build_;
