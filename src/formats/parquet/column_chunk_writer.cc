@@ -343,19 +343,22 @@ Status ColumnChunkWriter::AppendValues(const Column& column, size_t offset, size
         continue;
       }
       const T value = ValueAt<T>(column, row);
-      if (!block_statistics) run.Add(value);
       if constexpr (std::is_same_v<T, bool>) {
+        run.Add(value);
         bools_.push_back(value ? 1 : 0);
       } else if (use_dictionary_) {
         if constexpr (std::is_same_v<T, double>) {
           // Measurements (sensor axes) rarely repeat their predecessor in a predictable way: the
           // comparison below would mispredict often and cost more than the dictionary's inline
           // lookup of a known value (measured on a pipeline run).
+          if (!block_statistics) run.Add(value);
           previous_index = DictionaryIndex(value);
         } else if (!has_previous || value != previous) {
           // Landing data repeats strings and integers over consecutive rows (one user's
           // readings, three per timestamp): the previous row's index is then reused without a
-          // lookup, which for timestamps would mostly miss the cache.
+          // lookup, which for timestamps would mostly miss the cache. Nor can a repeat change
+          // the statistics, which hold the previous value already.
+          if (!block_statistics) run.Add(value);
           if constexpr (std::is_same_v<T, std::string_view>) {
             previous_index =
                 source_dictionary ? SourceCodeIndex(column, row, value) : DictionaryIndex(value);
@@ -369,8 +372,10 @@ Status ColumnChunkWriter::AppendValues(const Column& column, size_t offset, size
         page_plain_bytes_ += PlainSize(value);
         ++chunk_dictionary_values_;
       } else if constexpr (std::is_same_v<T, std::string_view>) {
+        run.Add(value);
         AppendPlain(value);
       } else {
+        if (!block_statistics) run.Add(value);
         AppendFixed(value, &plain_);
       }
     }
@@ -386,6 +391,7 @@ Status ColumnChunkWriter::AppendValues(const Column& column, size_t offset, size
     if (page_values_ >= kMaxPageValues || EstimatedPageBytes() >= options_.page_bytes) {
       run.FoldInto(&page_stats_);
       STEDI_RETURN_NOT_OK(FlushPage());
+      has_previous = false;  // the next page's statistics start with its first value
     }
   }
   run.FoldInto(&page_stats_);

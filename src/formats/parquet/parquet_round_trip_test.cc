@@ -511,6 +511,71 @@ TEST(ParquetWriterTest, StatisticsMatchTheValuesOneByOne) {
   }
 }
 
+// Every data page's statistics describe exactly that page's values, including a page that
+// starts with a repeat of the previous page's last string (which the writer does not look up
+// again in its dictionary).
+TEST(ParquetWriterTest, PageStatisticsDescribeTheirOwnPage) {
+  auto fs = NewMemoryFileSystem();
+  const std::vector<std::string> pool = {"", "a", "ab", "b", "zz", "m\xc3\xa9", "aa"};
+  std::mt19937_64 rng(1130);
+  for (int round = 0; round < 200; ++round) {
+    const bool nullable = round % 2 == 1;
+    auto schema =
+        std::make_shared<const Schema>(std::vector<Field>{{"s", TypeId::kString, nullable, 1}});
+    BatchBuilder bb(schema);
+    std::vector<std::optional<std::string>> values;
+    const size_t rows = 1 + rng() % 3000;
+    while (values.size() < rows) {
+      // Runs of one value, so that pages often begin in the middle of a run.
+      std::optional<std::string> v;
+      if (!nullable || rng() % 5 != 0) v = pool[rng() % pool.size()];
+      for (size_t n = 1 + rng() % 40; n > 0 && values.size() < rows; --n) values.push_back(v);
+    }
+    for (const auto& v : values) {
+      if (v) {
+        bb.column(0).AppendString(*v);
+      } else {
+        bb.column(0).AppendNull();
+      }
+    }
+    WriterOptions options;
+    options.page_bytes = 1 + rng() % 512;
+    Written w = WriteFile(*fs, "/p.parquet", schema, {bb.Finish()}, options);
+    auto reader = OpenReader(*fs, "/p.parquet");
+    ASSERT_NE(reader, nullptr);
+    const ColumnMetaData& meta = *reader->metadata().row_groups[0].columns[0].meta_data;
+    size_t at = static_cast<size_t>(meta.dictionary_page_offset.value_or(meta.data_page_offset));
+    const size_t chunk_end = at + static_cast<size_t>(meta.total_compressed_size);
+    size_t row = 0;
+    int pages = 0;
+    while (at < chunk_end) {
+      size_t header_size = 0;
+      auto header = ParsePageHeader(std::string_view(w.bytes).substr(at), "page", at, &header_size);
+      ASSERT_TRUE(header.ok()) << header.status().ToString();
+      at += header_size + static_cast<size_t>(header->compressed_page_size);
+      if (!header->data_page) continue;
+      const size_t n = static_cast<size_t>(header->data_page->num_values);
+      std::optional<std::string> lo, hi;
+      int64_t nulls = 0;
+      for (size_t r = row; r < row + n; ++r) {
+        if (!values[r]) {
+          ++nulls;
+          continue;
+        }
+        if (!lo || *values[r] < *lo) lo = values[r];
+        if (!hi || *values[r] > *hi) hi = values[r];
+      }
+      const Statistics& stats = *header->data_page->statistics;
+      EXPECT_EQ(stats.min_value, lo) << round << " page " << pages;
+      EXPECT_EQ(stats.max_value, hi) << round << " page " << pages;
+      EXPECT_EQ(stats.null_count.value_or(0), nulls) << round << " page " << pages;
+      row += n;
+      ++pages;
+    }
+    EXPECT_EQ(row, values.size()) << round;
+  }
+}
+
 TEST(ParquetWriterTest, AllNullEmptyStringsAndZeroRows) {
   auto fs = NewMemoryFileSystem();
   auto schema =
