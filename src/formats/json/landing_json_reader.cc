@@ -351,6 +351,7 @@ class LandingJsonReader::Impl {
  private:
   Status ReadStream(const RandomAccessFile& file, const char* in_place);
   Status FinishRead();
+  size_t ByteOrderMarkLength() const;
   // --- per-file driving ---
   Status Process(size_t begin, bool eof, size_t* consumed);
   Status EmitFragment(uint64_t offset, std::string reason, std::string_view raw);
@@ -523,12 +524,8 @@ Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file, const c
     capacity_ = length_ + kPadding;
     stats_->gzip = false;
     stats_->bytes += length_;
-    const size_t begin =
-        options_.start_offset == 0 && length_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0
-            ? 3
-            : 0;
     size_t consumed = 0;
-    STEDI_RETURN_NOT_OK(Process(begin, /*eof=*/true, &consumed));
+    STEDI_RETURN_NOT_OK(Process(ByteOrderMarkLength(), /*eof=*/true, &consumed));
     return FinishRead();
   }
 
@@ -553,11 +550,7 @@ Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file, const c
       // The byte order mark needs the first three bytes; wait for them.
       if (length_ < 3 && !eof) continue;
       first = false;
-      // Only a file's own start can hold a byte order mark, not a range's.
-      if (options_.start_offset == 0 && length_ >= 3 &&
-          std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) {
-        begin = 3;
-      }
+      begin = ByteOrderMarkLength();
     }
     size_t consumed = 0;
     STEDI_RETURN_NOT_OK(Process(begin, eof, &consumed));
@@ -570,6 +563,14 @@ Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file, const c
   // Keep the buffer only when it is modest; a huge object should not pin memory.
   if (buffer_.size() > (64u << 20)) std::vector<char>().swap(buffer_);
   return Status::OK();
+}
+
+// Returns 3 when the bytes start with a UTF-8 byte order mark, else 0. Only a file's own start
+// can hold one, not a range's.
+size_t LandingJsonReader::Impl::ByteOrderMarkLength() const {
+  return options_.start_offset == 0 && length_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0
+             ? 3
+             : 0;
 }
 
 // Quarantines a fragment still being skipped at the end of the bytes and hands over the last
