@@ -942,6 +942,75 @@ TEST_F(JoinTest, SpillFileGathersRowsAndGluesRecords) {
   for (size_t i = 0; i + 1 < sizes.size(); ++i) EXPECT_GE(sizes[i], 25u);
 }
 
+// Runs of one string (a customer's readings side by side) are spilled as their strings plus a
+// code per row: the file is far smaller than the strings, and records of either form glued into
+// one batch (plain, runs with nulls, runs of a dictionary's codes) read back as appended.
+TEST_F(JoinTest, SpillFileStoresStringRunsOnce) {
+  auto schema = MakeSchema({{"s", TypeId::kString}, {"i", TypeId::kInt32}});
+  const std::string long_name(40, 'm');
+  std::vector<Row> unique, runs;
+  for (int i = 0; i < 300; ++i) {
+    unique.push_back({"user" + std::to_string(i) + "@example.com", int64_t{i}});
+    const Value s = i % 7 == 3 ? kNull : Value(long_name + std::to_string(i / 50));
+    runs.push_back({s, int64_t{i}});
+  }
+  const std::shared_ptr<const Column> dictionary = DictionaryOf(runs, {});
+  Result<std::unique_ptr<SpillFile>> file = SpillFile::Create(&context_, schema);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  SpillFile& f = *file.value();
+  std::vector<Row> appended;
+  const std::vector<std::pair<const std::vector<Row>*, bool>> parts = {
+      {&unique, false}, {&runs, false}, {&runs, true}, {&unique, false}, {&runs, false}};
+  size_t string_bytes = 0;
+  for (const auto& [rows, as_codes] : parts) {
+    Batch batch = MakeBatch(schema, *rows);
+    if (as_codes) batch = DictionaryEncoded(batch, dictionary);
+    ASSERT_TRUE(f.Append(batch).ok());
+    appended.insert(appended.end(), rows->begin(), rows->end());
+    if (rows == &runs) {
+      for (const Row& row : *rows) {
+        if (const auto* s = std::get_if<std::string>(&row[0])) string_bytes += s->size();
+      }
+    }
+  }
+  ASSERT_TRUE(f.FinishWriting().ok());
+  // The three records of runs hold 18 distinct strings of 41 bytes: with every string
+  // stored, they alone would take more than the whole file.
+  Result<std::unique_ptr<RandomAccessFile>> written = memory_fs_->OpenForRead(f.path());
+  ASSERT_TRUE(written.ok());
+  EXPECT_LT(written.value()->size(), string_bytes);
+  for (size_t min_rows : {size_t{0}, appended.size()}) {
+    SpillFile* reader = &f;
+    std::unique_ptr<SpillFile> again;
+    if (min_rows > 0) {
+      Result<std::unique_ptr<SpillFile>> copy = SpillFile::Create(&context_, schema);
+      ASSERT_TRUE(copy.ok());
+      again = std::move(copy.value());
+      for (const auto& [rows, as_codes] : parts) {
+        Batch batch = MakeBatch(schema, *rows);
+        if (as_codes) batch = DictionaryEncoded(batch, dictionary);
+        ASSERT_TRUE(again->Append(batch).ok());
+      }
+      ASSERT_TRUE(again->FinishWriting().ok());
+      reader = again.get();
+    }
+    std::vector<std::string> got;
+    while (true) {
+      Result<std::optional<Batch>> b = reader->ReadNext(min_rows);
+      ASSERT_TRUE(b.ok()) << b.status().ToString();
+      if (!b.value().has_value()) break;
+      for (size_t r = 0; r < b.value()->num_rows(); ++r) {
+        got.push_back(CellText(b.value()->column(0), r) + "|" + CellText(b.value()->column(1), r));
+      }
+    }
+    std::vector<std::string> expected;
+    for (const Row& row : appended) {
+      expected.push_back(ValueText(row[0]) + "|" + ValueText(row[1]));
+    }
+    EXPECT_EQ(got, expected) << "min_rows " << min_rows;
+  }
+}
+
 }  // namespace
 }  // namespace stedi::sql
 
