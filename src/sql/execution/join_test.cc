@@ -728,6 +728,53 @@ TEST(KeyHashingTest, EqualKeysHashEquallyAndPairsAreCheckedColumnWise) {
   EXPECT_EQ(rrows, std::vector<uint32_t>{0});
 }
 
+// Candidate pairs over dictionary-encoded strings (two dictionaries that repeat values, and
+// one shared) in runs of repeated and changing codes: exactly the pairs of equal strings stay.
+TEST(KeyHashingTest, DictionaryPairsAreCheckedByString) {
+  const std::vector<std::string> words = {"ann@x", "bob@x", "ann@x", "cy@x", "bob@x"};
+  auto dictionary = [&](size_t rotate) {
+    ColumnBuilder entries(TypeId::kString);
+    for (size_t i = 0; i < words.size(); ++i) {
+      entries.AppendString(words[(i + rotate) % words.size()]);
+    }
+    return std::make_shared<const Column>(entries.Finish());
+  };
+  std::mt19937 rng(5);
+  auto codes = [&](size_t rows) {
+    std::vector<uint32_t> out;
+    while (out.size() < rows) {
+      const uint32_t code = static_cast<uint32_t>(rng() % words.size());
+      out.insert(out.end(), 1 + rng() % 4, code);  // runs of one code
+    }
+    out.resize(rows);
+    return out;
+  };
+  const auto shared = dictionary(0);
+  for (const auto& [pd, bd] : {std::pair{shared, shared}, std::pair{shared, dictionary(2)}}) {
+    const Column probe = Column::FromDictionary(pd, codes(200), {});
+    const Column build = Column::FromDictionary(bd, codes(200), {});
+    std::vector<uint32_t> pr, br;
+    for (uint32_t i = 0; i < 400; ++i) {
+      pr.push_back(i % 200 / (1 + rng() % 2));
+      br.push_back(i % 3 == 0 ? pr.back() : static_cast<uint32_t>(rng() % 200));
+    }
+    std::vector<uint32_t> want_p, want_b;
+    for (size_t i = 0; i < pr.size(); ++i) {
+      if (probe.GetString(pr[i]) == build.GetString(br[i])) {
+        want_p.push_back(pr[i]);
+        want_b.push_back(br[i]);
+      }
+    }
+    const Column* p[] = {&probe};
+    const Column* b[] = {&build};
+    KeepEqualKeyPairs(p, b, &pr, &br);
+    EXPECT_EQ(pr, want_p);
+    EXPECT_EQ(br, want_b);
+    EXPECT_GT(want_p.size(), 50u);
+    EXPECT_LT(want_p.size(), 400u);
+  }
+}
+
 TEST_F(JoinTest, LargeFanOutStreamsInPieces) {
   JoinInput in;
   in.left_schema = MakeSchema({{"k", TypeId::kInt64}, {"a", TypeId::kInt64}});

@@ -105,33 +105,37 @@ void KeepEqualFixed(const Column& probe, const Column& build, std::vector<uint32
 
 void KeepEqualStrings(const Column& probe, const Column& build, std::vector<uint32_t>* pr,
                       std::vector<uint32_t>* br) {
-  if (probe.is_dictionary() && probe.dictionary() == build.dictionary()) {
-    // Equal codes of one dictionary are equal strings; other codes still compare the strings,
-    // as a foreign file's dictionary may repeat a value.
-    uint32_t* p = pr->data();
-    uint32_t* b = br->data();
-    const size_t n = pr->size();
-    size_t kept = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const bool eq =
-          probe.code(p[i]) == build.code(b[i]) || probe.GetString(p[i]) == build.GetString(b[i]);
-      p[kept] = p[i];
-      b[kept] = b[i];
-      kept += eq ? 1 : 0;
-    }
-    pr->resize(kept);
-    br->resize(kept);
-    return;
-  }
   uint32_t* p = pr->data();
   uint32_t* b = br->data();
   const size_t n = pr->size();
   size_t kept = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const bool eq = probe.GetString(p[i]) == build.GetString(b[i]);
-    p[kept] = p[i];
-    b[kept] = b[i];
-    kept += eq ? 1 : 0;
+  if (probe.is_dictionary() && build.is_dictionary()) {
+    // Pairs come in runs of one code pair (a customer's readings against theirs), so the
+    // strings are compared once per run. Equal codes of one dictionary are equal strings;
+    // other codes still compare the strings, as a foreign file's dictionary may repeat a value.
+    const bool shared = probe.dictionary() == build.dictionary();
+    uint32_t last_p = 0, last_b = 0;
+    bool last_eq = false, any = false;
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t pc = probe.code(p[i]), bc = build.code(b[i]);
+      if (!any || pc != last_p || bc != last_b) {
+        last_eq = (shared && pc == bc) ||
+                  probe.dictionary()->GetString(pc) == build.dictionary()->GetString(bc);
+        last_p = pc;
+        last_b = bc;
+        any = true;
+      }
+      p[kept] = p[i];
+      b[kept] = b[i];
+      kept += last_eq ? 1 : 0;
+    }
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      const bool eq = probe.GetString(p[i]) == build.GetString(b[i]);
+      p[kept] = p[i];
+      b[kept] = b[i];
+      kept += eq ? 1 : 0;
+    }
   }
   pr->resize(kept);
   br->resize(kept);
