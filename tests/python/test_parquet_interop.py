@@ -88,6 +88,11 @@ def test_pyarrow_reads_our_file(our_file):
     assert ids == {"id": 1, "flag": 2, "small": 3, "big": 4, "ratio": 5, "label": 6,
                    "payload": 7, "day": 8, "at": 9}
     assert table.schema.metadata[b"stedi.test"] == b"interop"
+    # Unique integers and timestamps are written DELTA_BINARY_PACKED: pyarrow's decoder checks
+    # our encoder.
+    columns = [f.metadata.row_group(0).column(i) for i in range(f.metadata.num_columns)]
+    delta = {c.path_in_schema for c in columns if "DELTA_BINARY_PACKED" in c.encodings}
+    assert {"id", "at"} <= delta, delta
     assert table.schema.field("id").nullable is False
     assert str(table.schema.field("at").type) == "timestamp[us, tz=UTC]"
     assert str(table.schema.field("label").type) == "string"
@@ -208,6 +213,22 @@ def test_we_read_duckdb_files(tool, tmp_path, compression):
         ) TO '{path}' (FORMAT parquet, COMPRESSION {compression}, ROW_GROUP_SIZE 60000)
     """)
     assert pq.ParquetFile(path).metadata.num_row_groups >= 2
+    compare_dump(tool, path)
+
+
+@pytest.mark.parametrize("page_version", ["1.0", "2.0"])
+def test_we_read_pyarrow_delta_binary_packed(tool, tmp_path, page_version):
+    # Every integer, date and timestamp column DELTA_BINARY_PACKED by another writer: wrapping
+    # differences (i32 jumps across its range, i64 spans 2^45), nulls, several pages and groups.
+    path = tmp_path / f"pa_delta_{page_version}.parquet"
+    ints = ["i8", "i16", "i32", "i64", "d", "ts_ms", "ts_us", "ts_ns", "all_null"]
+    pq.write_table(sample_table(), path, use_dictionary=False,
+                   column_encoding={c: "DELTA_BINARY_PACKED" for c in ints},
+                   data_page_version=page_version, row_group_size=12_000,
+                   data_page_size=8 << 10)
+    md = pq.ParquetFile(path).metadata
+    col = [md.row_group(0).column(i).path_in_schema for i in range(md.num_columns)].index("i64")
+    assert "DELTA_BINARY_PACKED" in md.row_group(0).column(col).encodings
     compare_dump(tool, path)
 
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "formats/parquet/compression.h"
+#include "formats/parquet/delta_binary_packed.h"
 #include "formats/parquet/rle_hybrid.h"
 
 namespace stedi::parquet {
@@ -92,6 +93,7 @@ class ChunkDecoder {
   std::vector<uint8_t> code_validity_;
   std::vector<uint32_t> scratch_indices_;
   std::vector<uint64_t> scratch_values_;
+  std::vector<int64_t> scratch_ints_;
 };
 
 Status ChunkDecoder::DecodeIndices(std::string_view data, size_t count,
@@ -123,6 +125,11 @@ Result<bool> ChunkDecoder::TryDecodeDense(Encoding encoding, std::string_view da
                                  " bytes holds fewer than " + std::to_string(count) + " values");
     }
     builder_.AppendFixedWidthValues(data.data(), count);
+    return true;
+  }
+  if (encoding == Encoding::kDeltaBinaryPacked && int64) {
+    STEDI_RETURN_NOT_OK(DecodeDeltaBinaryPacked(data, count, &scratch_ints_, Context(offset)));
+    builder_.AppendFixedWidthValues(scratch_ints_.data(), count);
     return true;
   }
   if (encoding != Encoding::kPlainDictionary && encoding != Encoding::kRleDictionary) return false;
@@ -283,6 +290,23 @@ Status ChunkDecoder::DecodeValues(Encoding encoding, std::string_view data, size
       }
       return Status::OK();
     }
+    case Encoding::kDeltaBinaryPacked:
+      if (d_.physical == PhysicalType::kInt32) {
+        std::vector<int32_t> v32;
+        STEDI_RETURN_NOT_OK(DecodeDeltaBinaryPacked(data, count, &v32, Context(offset)));
+        out->ints.reserve(v32.size());
+        for (const int32_t v : v32) {
+          out->ints.push_back(d_.unsigned_int32 ? static_cast<int64_t>(static_cast<uint32_t>(v))
+                                                : v);
+        }
+        return Status::OK();
+      }
+      if (d_.physical == PhysicalType::kInt64) {
+        STEDI_RETURN_NOT_OK(DecodeDeltaBinaryPacked(data, count, &out->ints, Context(offset)));
+        for (int64_t& v : out->ints) STEDI_RETURN_NOT_OK(ScaleTimestamp(&v, offset));
+        return Status::OK();
+      }
+      break;
     case Encoding::kRle: {
       if (d_.physical != PhysicalType::kBoolean) break;
       if (data.size() < 4) return Corrupt(offset, "RLE boolean length prefix ends early");

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "formats/parquet/compression.h"
+#include "formats/parquet/delta_binary_packed.h"
 #include "formats/parquet/rle_hybrid.h"
 
 namespace stedi::parquet {
@@ -203,6 +204,7 @@ void ColumnChunkWriter::ResetChunk() {
   ClearDictionary();
   dict_pages_written_ = false;
   plain_pages_written_ = false;
+  delta_pages_written_ = false;
   data_pages_.clear();
   num_values_ = 0;
   uncompressed_size_ = 0;
@@ -477,6 +479,20 @@ Status ColumnChunkWriter::FlushPage() {
     body.push_back(static_cast<char>(width));
     EncodeRleHybrid(indices_, width, &body);
     dict_pages_written_ = true;
+  } else if (const PhysicalType physical = PhysicalTypeFor(field_.type);
+             options_.delta_integers &&
+             (physical == PhysicalType::kInt32 || physical == PhysicalType::kInt64)) {
+    dp.encoding = Encoding::kDeltaBinaryPacked;
+    if (physical == PhysicalType::kInt32) {
+      std::vector<int32_t> values(plain_.size() / sizeof(int32_t));
+      std::memcpy(values.data(), plain_.data(), values.size() * sizeof(int32_t));
+      EncodeDeltaBinaryPacked(values, &body);
+    } else {
+      std::vector<int64_t> values(plain_.size() / sizeof(int64_t));
+      std::memcpy(values.data(), plain_.data(), values.size() * sizeof(int64_t));
+      EncodeDeltaBinaryPacked(values, &body);
+    }
+    delta_pages_written_ = true;
   } else {
     dp.encoding = Encoding::kPlain;
     body += plain_;
@@ -522,6 +538,7 @@ Result<EncodedChunk> ColumnChunkWriter::Finish() {
   chunk.data_page_offset = static_cast<int64_t>(chunk.bytes.size());
   chunk.bytes += data_pages_;
   if (plain_pages_written_ || dict_pages_written_) chunk.encodings.push_back(Encoding::kPlain);
+  if (delta_pages_written_) chunk.encodings.push_back(Encoding::kDeltaBinaryPacked);
   if (field_.nullable) chunk.encodings.push_back(Encoding::kRle);
   chunk.num_values = num_values_;
   chunk.uncompressed_size = uncompressed_size_;

@@ -22,6 +22,7 @@ struct ChunkWriterOptions {
   size_t page_bytes = 1 << 20;        ///< Target uncompressed size of a data page.
   bool dictionary = true;             ///< Try dictionary encoding (never for booleans).
   size_t dictionary_bytes = 4 << 20;  ///< As WriterOptions::dictionary_bytes.
+  bool delta_integers = false;        ///< As WriterOptions::delta_integers.
 };
 
 /// One column chunk, encoded and ready to be appended to the file; offsets are relative to the
@@ -92,6 +93,7 @@ class ColumnChunkWriter {
   std::vector<uint32_t> source_codes_;
   bool dict_pages_written_ = false;
   bool plain_pages_written_ = false;
+  bool delta_pages_written_ = false;
 
   // The page being filled.
   std::vector<uint32_t> levels_;

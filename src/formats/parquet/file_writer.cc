@@ -51,9 +51,12 @@ SchemaElement ElementFor(const Field& f) {
 FileWriter::FileWriter(std::unique_ptr<WritableFile> out, std::shared_ptr<const Schema> schema,
                        WriterOptions options)
     : out_(std::move(out)), schema_(std::move(schema)), options_(std::move(options)) {
-  ChunkWriterOptions chunk_options{CodecFor(options_.compression), options_.zstd_level,
-                                   options_.page_bytes, options_.dictionary,
-                                   options_.dictionary_bytes};
+  ChunkWriterOptions chunk_options{CodecFor(options_.compression),
+                                   options_.zstd_level,
+                                   options_.page_bytes,
+                                   options_.dictionary,
+                                   options_.dictionary_bytes,
+                                   options_.delta_integers};
   for (const Field& f : schema_->fields()) {
     chunks_.emplace_back(f, chunk_options);
     file_stats_.emplace_back(f.type);

@@ -38,6 +38,9 @@ int WriteFile(const std::string& path) {
   options.row_group_rows = 40000;
   options.page_bytes = 16 << 10;
   options.key_value_metadata = {{"stedi.test", "interop"}};
+  // Integers DELTA_BINARY_PACKED, so that pyarrow and DuckDB check that encoder too (the
+  // lake's tables check PLAIN).
+  options.delta_integers = true;
   auto writer = FileWriter::Open(out.MoveValue(), schema, options);
   if (!writer.ok()) {
     std::fprintf(stderr, "%s\n", writer.status().ToString().c_str());

@@ -163,6 +163,7 @@ struct Case {
   Compression compression;
   bool dictionary;
   bool nullable;
+  bool delta_integers = false;
 };
 
 class RoundTripTest : public ::testing::TestWithParam<Case> {};
@@ -183,6 +184,7 @@ TEST_P(RoundTripTest, EveryTypeSurvivesWithStatistics) {
   WriterOptions options;
   options.compression = p.compression;
   options.dictionary = p.dictionary;
+  options.delta_integers = p.delta_integers;
   options.row_group_rows = 1800;
   options.page_bytes = 1024;
   options.key_value_metadata = {{"origin", "test"}};
@@ -308,7 +310,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Compression::kSnappy, true, true},
                       Case{Compression::kSnappy, false, false},
                       Case{Compression::kZstd, true, true}, Case{Compression::kZstd, true, false},
-                      Case{Compression::kGzip, true, true}, Case{Compression::kGzip, false, true}));
+                      Case{Compression::kGzip, true, true}, Case{Compression::kGzip, false, true},
+                      Case{Compression::kZstd, false, true, true},
+                      Case{Compression::kNone, false, false, true},
+                      Case{Compression::kSnappy, true, true, true}));
 
 // Encoding columns on several threads must not change a single byte of the file.
 TEST(ParquetWriterTest, ThreadsDoNotChangeTheFile) {
