@@ -12,13 +12,14 @@ bench/results/ingest.json. DuckDB is a peer here, never part of stedi.
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from pipeline_harness import KeptOutputs
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["customer", "accelerometer", "step_trainer"]
@@ -60,14 +61,12 @@ def peak_rss_mib(cmd):
     return usage.ru_maxrss / 1024.0
 
 
-def bench_dataset(name, source, reps, stedi, work):
+def bench_dataset(name, source, reps, stedi, work, outputs):
     stedi_times, duck_times = [], []
     stedi_rows = duck_rows = None
-    # Every run writes into a new folder, deleted (and the deletion synced) before the next run,
-    # so no run pays for the write-back of another's output (see pipeline_harness.py).
-    def settle(folder):
-        shutil.rmtree(folder, ignore_errors=True)
-        os.sync()
+    # Every run writes into a new folder, kept (its page cache dropped) until the end, so no
+    # run pays for another's write-back or deleted files (see KeptOutputs).
+    settle = outputs.settle
 
     for rep in range(reps):
         lake = work / f"lake-{name}-{rep}"
@@ -87,8 +86,8 @@ def bench_dataset(name, source, reps, stedi, work):
     (work / f"duck-{name}-rss").mkdir()
     duck_rss = peak_rss_mib([sys.executable, "-c", DUCKDB_SCRIPT, str(source),
                              str(work / f"duck-{name}-rss")])
-    for leftover in work.glob(f"*-{name}-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    settle(work / f"lake-{name}-rss")
+    settle(work / f"duck-{name}-rss")
     size = sum(f.stat().st_size for s in SOURCES for f in (source / s / "landing").glob("*"))
     s_med, d_med = statistics.median(stedi_times), statistics.median(duck_times)
     return {
@@ -113,15 +112,21 @@ def main():
     args = parser.parse_args()
     stedi = Path(args.build) / "stedi"
     results = []
+    outputs = KeptOutputs()
     with tempfile.TemporaryDirectory(prefix="stedi-bench-") as tmp:
         work = Path(tmp)
-        real = ROOT.parent / "shared" / "data" / "stedi"
-        if real.exists():
-            results.append(bench_dataset("real", real, args.reps, stedi, work))
-        gen = work / "generated"
-        subprocess.run([str(stedi), "generate", "--out", str(gen), "--customers",
-                        str(args.customers), "--seed", "7"], check=True, stdout=subprocess.DEVNULL)
-        results.append(bench_dataset(f"generated-{args.customers}", gen, args.reps, stedi, work))
+        try:
+            real = ROOT.parent / "shared" / "data" / "stedi"
+            if real.exists():
+                results.append(bench_dataset("real", real, args.reps, stedi, work, outputs))
+            gen = work / "generated"
+            subprocess.run([str(stedi), "generate", "--out", str(gen), "--customers",
+                            str(args.customers), "--seed", "7"], check=True,
+                           stdout=subprocess.DEVNULL)
+            results.append(bench_dataset(f"generated-{args.customers}", gen, args.reps, stedi,
+                                         work, outputs))
+        finally:
+            outputs.delete_all()
     print(f"{'dataset':<18} {'JSON MB':>8} {'stedi s':>8} {'duckdb s':>9} {'ratio':>6} "
           f"{'stedi MiB':>9} {'duckdb MiB':>10}")
     for r in results:
