@@ -40,27 +40,29 @@ namespace {
 // concatenate as one merged dictionary plus remapped codes: four bytes per row instead of every
 // string copied. Nullopt when that does not pay (a part is not dictionary-encoded, all share one
 // dictionary already, or the dictionaries hold nearly one entry per row).
-std::optional<Column> ConcatenateDictionaries(std::span<const Column> columns, size_t total) {
+std::optional<Column> ConcatenateDictionaries(std::span<const Column* const> columns,
+                                              size_t total) {
   if (columns.size() < 2) return std::nullopt;
   size_t entries = 0;
   bool shared = true;
-  for (const Column& c : columns) {
-    if (!c.is_dictionary()) return std::nullopt;
-    entries += c.dictionary()->size();
-    shared = shared && c.dictionary() == columns[0].dictionary();
+  for (const Column* c : columns) {
+    if (!c->is_dictionary()) return std::nullopt;
+    entries += c->dictionary()->size();
+    shared = shared && c->dictionary() == columns[0]->dictionary();
   }
   if (shared || entries * 2 > total) return std::nullopt;
   std::unordered_map<std::string_view, uint32_t> index;  // views into the parts' dictionaries
   index.reserve(entries);
-  ColumnBuilder merged(columns[0].dictionary()->type());
+  ColumnBuilder merged(columns[0]->dictionary()->type());
   std::vector<uint32_t> codes;
   codes.reserve(total);
   std::vector<uint8_t> validity;
   bool any_null = false;
-  for (const Column& c : columns) any_null = any_null || c.null_count() > 0;
+  for (const Column* c : columns) any_null = any_null || c->null_count() > 0;
   if (any_null) validity.reserve(total);
   std::vector<uint32_t> remap;
-  for (const Column& c : columns) {
+  for (const Column* part : columns) {
+    const Column& c = *part;
     const Column& dictionary = *c.dictionary();
     remap.resize(dictionary.size());
     for (size_t d = 0; d < dictionary.size(); ++d) {
@@ -81,14 +83,21 @@ std::optional<Column> ConcatenateDictionaries(std::span<const Column> columns, s
 
 }  // namespace
 
-Column ConcatenateColumns(std::span<const Column> columns) {
+Column ConcatenateColumns(std::span<const Column* const> columns) {
   size_t rows = 0;
-  for (const Column& c : columns) rows += c.size();
+  for (const Column* c : columns) rows += c->size();
   if (std::optional<Column> merged = ConcatenateDictionaries(columns, rows)) return *merged;
-  ColumnBuilder out(columns.empty() ? TypeId::kString : columns[0].type());
+  ColumnBuilder out(columns.empty() ? TypeId::kString : columns[0]->type());
   out.Reserve(rows);
-  for (const Column& c : columns) out.AppendRange(c, 0, c.size());
+  for (const Column* c : columns) out.AppendRange(*c, 0, c->size());
   return out.Finish();
+}
+
+Column ConcatenateColumns(std::span<const Column> columns) {
+  std::vector<const Column*> parts;
+  parts.reserve(columns.size());
+  for (const Column& c : columns) parts.push_back(&c);
+  return ConcatenateColumns(parts);
 }
 
 Batch ConcatenateBatches(const std::shared_ptr<const Schema>& schema,
@@ -97,9 +106,9 @@ Batch ConcatenateBatches(const std::shared_ptr<const Schema>& schema,
   size_t rows = 0;
   for (const Batch& b : batches) rows += b.num_rows();
   for (size_t c = 0; c < schema->num_fields(); ++c) {
-    std::vector<Column> parts;
+    std::vector<const Column*> parts;  // not copies: a build side's columns are big
     parts.reserve(batches.size());
-    for (const Batch& b : batches) parts.push_back(b.column(c));
+    for (const Batch& b : batches) parts.push_back(&b.column(c));
     columns.push_back(parts.empty() ? Column(schema->field(c).type) : ConcatenateColumns(parts));
   }
   return Batch(schema, std::move(columns), rows);

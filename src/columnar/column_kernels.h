@@ -18,8 +18,9 @@ Batch TakeBatch(const Batch& source, std::span<const uint32_t> rows);
 Column RepeatValue(const Column& source, size_t row, size_t count);
 /// Returns a column of COUNT nulls of TYPE.
 Column NullColumn(TypeId type, size_t count);
-/// Concatenates COLUMNS (all of one type).
+/// Concatenates COLUMNS (all of one type), given by value or by pointer.
 Column ConcatenateColumns(std::span<const Column> columns);
+Column ConcatenateColumns(std::span<const Column* const> columns);
 /// Concatenates BATCHES, which share SCHEMA; an empty list gives an empty batch of SCHEMA.
 Batch ConcatenateBatches(const std::shared_ptr<const Schema>& schema,
                          std::span<const Batch> batches);
