@@ -49,9 +49,16 @@ Prints markdown tables, writes bench/results/pipeline_<UTC timestamp>.json and a
 seconds against landing rows, one line per engine, beside it (.png; skipped with a warning when
 matplotlib is missing). DuckDB, Spark and pyarrow are peers here, never part of stedi.
 
+Every run's output (and each generated dataset) stays in the scratch folder until the harness
+ends, its page cache dropped after the run (see KeptOutputs): deleting thousands of files just
+before stedi's next ingest made it pay for them on journal-less ext4. The scratch folder thus
+needs room for all of a run's outputs (the oldest go early, with a warning, when the disk runs
+short).
+
 Python packages: bench/requirements.txt (build/venv/bin/pip install -r bench/requirements.txt),
 and Java 17 for Spark. Usual run (CI-sized) and the full range of scales (a long run, for an idle
-machine: 1.2M customers is ~13 GB of JSON in the scratch folder, see --work):
+machine: 1.2M customers is ~13 GB of JSON in the scratch folder, plus ~14 GB per stedi lake, see
+--work):
     build/venv/bin/python bench/pipeline_harness.py --reps 3
     build/venv/bin/python bench/pipeline_harness.py --reps 3 --scales real,20000,200000,1200000
 """
