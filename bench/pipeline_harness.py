@@ -442,8 +442,8 @@ class KeptOutputs:
             return
         drop_page_cache(folder)
         self.kept.append((Path(folder), folder_bytes(folder)))
-        # Room for two more of the largest output so far and 2 GiB.
-        need = 2 * max(b for _, b in self.kept) + (2 << 30)
+        # Room for one more of the largest output so far, and 2 GiB.
+        need = max(b for _, b in self.kept) + (2 << 30)
         while len(self.kept) > 1 and shutil.disk_usage(folder).free < need:
             old, _ = self.kept.pop(0)
             print(f"warning: disk short, deleting {old.name} early: stedi's next ingest may "
