@@ -485,11 +485,11 @@ Status ColumnChunkWriter::FlushPage() {
     dp.encoding = Encoding::kDeltaBinaryPacked;
     if (physical == PhysicalType::kInt32) {
       std::vector<int32_t> values(plain_.size() / sizeof(int32_t));
-      std::memcpy(values.data(), plain_.data(), values.size() * sizeof(int32_t));
+      if (!values.empty()) std::memcpy(values.data(), plain_.data(), plain_.size());
       EncodeDeltaBinaryPacked(values, &body);
     } else {
       std::vector<int64_t> values(plain_.size() / sizeof(int64_t));
-      std::memcpy(values.data(), plain_.data(), values.size() * sizeof(int64_t));
+      if (!values.empty()) std::memcpy(values.data(), plain_.data(), plain_.size());
       EncodeDeltaBinaryPacked(values, &body);
     }
     delta_pages_written_ = true;

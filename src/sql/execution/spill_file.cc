@@ -110,9 +110,10 @@ void PutStrings(const Column& c, size_t count, RowAt row_at, bool has_validity, 
     const uint32_t e = entry(r);
     const uint64_t len = off[e + 1] - off[e];
     bytes += len;
-    const bool same = !runs->entries.empty() &&
-                      (e == last || (len == off[last + 1] - off[last] &&
-                                     std::memcmp(src + off[e], src + off[last], len) == 0));
+    const bool same =
+        !runs->entries.empty() &&
+        (e == last || (len == off[last + 1] - off[last] &&
+                       (len == 0 || std::memcmp(src + off[e], src + off[last], len) == 0)));
     if (!same) {
       runs->entries.push_back(e);
       entry_bytes += len;
