@@ -405,18 +405,18 @@ def manifest_for(name, source, policy):
     return json.loads(expected.read_text()).get("policies", {}).get(policy)
 
 
-def folder_bytes(folder):
-    return sum(f.stat().st_size for f in Path(folder).rglob("*") if f.is_file())
-
-
 def drop_page_cache(folder):
+    """Drops the page cache of every file under FOLDER; returns their total size."""
+    total = 0
     for f in Path(folder).rglob("*"):
         if f.is_file():
             fd = os.open(f, os.O_RDONLY)
             try:
+                total += os.fstat(fd).st_size
                 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
             finally:
                 os.close(fd)
+    return total
 
 
 class KeptOutputs:
@@ -440,8 +440,7 @@ class KeptOutputs:
         os.sync()
         if not Path(folder).exists():
             return
-        drop_page_cache(folder)
-        self.kept.append((Path(folder), folder_bytes(folder)))
+        self.kept.append((Path(folder), drop_page_cache(folder)))
         # Room for one more of the largest output so far, and 2 GiB.
         need = max(b for _, b in self.kept) + (2 << 30)
         while len(self.kept) > 1 and shutil.disk_usage(folder).free < need:

@@ -33,6 +33,14 @@ void AppendFixed(T v, std::string* out) {
   out->append(b, sizeof(T));
 }
 
+// Appends PLAIN, values of T back to back, to OUT as DELTA_BINARY_PACKED.
+template <typename T>
+void PlainToDelta(const std::string& plain, std::string* out) {
+  std::vector<T> values(plain.size() / sizeof(T));
+  if (!values.empty()) std::memcpy(values.data(), plain.data(), plain.size());
+  EncodeDeltaBinaryPacked(values, out);
+}
+
 template <typename T>
 T ValueAt(const Column& column, size_t row) {
   if constexpr (std::is_same_v<T, std::string_view>) {
@@ -484,13 +492,9 @@ Status ColumnChunkWriter::FlushPage() {
              (physical == PhysicalType::kInt32 || physical == PhysicalType::kInt64)) {
     dp.encoding = Encoding::kDeltaBinaryPacked;
     if (physical == PhysicalType::kInt32) {
-      std::vector<int32_t> values(plain_.size() / sizeof(int32_t));
-      if (!values.empty()) std::memcpy(values.data(), plain_.data(), plain_.size());
-      EncodeDeltaBinaryPacked(values, &body);
+      PlainToDelta<int32_t>(plain_, &body);
     } else {
-      std::vector<int64_t> values(plain_.size() / sizeof(int64_t));
-      if (!values.empty()) std::memcpy(values.data(), plain_.data(), plain_.size());
-      EncodeDeltaBinaryPacked(values, &body);
+      PlainToDelta<int64_t>(plain_, &body);
     }
     delta_pages_written_ = true;
   } else {
