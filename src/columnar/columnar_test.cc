@@ -2,10 +2,12 @@
 
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "columnar/batch.h"
 #include "columnar/column_kernels.h"
+#include "columnar/staged_column.h"
 
 namespace stedi {
 namespace {
@@ -68,6 +70,79 @@ namespace stedi {
 namespace {
 
 // The bulk gathers must equal row-by-row appends, nulls included (also into an empty builder).
+// Values staged and moved over in parts (into builders that already hold rows, with or
+// without nulls) give the column that appending them one by one gives.
+TEST(StagedColumnTest, MovedPartsEqualValueByValueAppends) {
+  std::mt19937 rng(5);
+  for (TypeId type : {TypeId::kInt64, TypeId::kInt32, TypeId::kFloat64, TypeId::kString,
+                      TypeId::kBoolean, TypeId::kTimestamp}) {
+    for (int round = 0; round < 40; ++round) {
+      ColumnBuilder direct(type), moved(type);
+      StagedColumn stage(type);
+      const int nulls_every = round % 4 == 0 ? 0 : 1 + static_cast<int>(rng() % 5);
+      const size_t n = rng() % 3000;
+      for (size_t i = 0; i < n; ++i) {
+        const bool null = nulls_every > 0 && static_cast<int>(rng() % nulls_every) == 0;
+        const uint32_t v = static_cast<uint32_t>(rng());
+        // Strings of every length from empty to longer than the stage's first buffer.
+        const std::string text(v % 7 == 0 ? v % 5000 : v % 9, static_cast<char>('a' + v % 26));
+        for (int side = 0; side < 2; ++side) {
+          if (null) {
+            side == 0 ? direct.AppendNull() : stage.AppendNull();
+            continue;
+          }
+          switch (type) {
+            case TypeId::kInt32:
+              side == 0 ? direct.AppendInt32(static_cast<int32_t>(v))
+                        : stage.AppendInt32(static_cast<int32_t>(v));
+              break;
+            case TypeId::kFloat64:
+              side == 0 ? direct.AppendDouble(v * 0.25) : stage.AppendDouble(v * 0.25);
+              break;
+            case TypeId::kString:
+              side == 0 ? direct.AppendString(text) : stage.AppendString(text);
+              break;
+            case TypeId::kBoolean:
+              side == 0 ? direct.AppendBool(v % 2 == 0) : stage.AppendBool(v % 2 == 0);
+              break;
+            default:
+              side == 0 ? direct.AppendInt64(static_cast<int64_t>(v) << 20)
+                        : stage.AppendInt64(static_cast<int64_t>(v) << 20);
+          }
+        }
+        if (rng() % 500 == 0) stage.MoveTo(moved);
+      }
+      EXPECT_EQ(stage.size() + moved.size(), n);
+      stage.MoveTo(moved);
+      EXPECT_EQ(stage.size(), 0u);
+      const Column a = direct.Finish(), b = moved.Finish();
+      ASSERT_EQ(a.size(), n);
+      ASSERT_EQ(b.size(), n);
+      ASSERT_EQ(a.null_count(), b.null_count());
+      for (size_t i = 0; i < n; ++i) {
+        ASSERT_EQ(a.IsNull(i), b.IsNull(i)) << i;
+        if (a.IsNull(i)) continue;
+        switch (type) {
+          case TypeId::kInt32:
+            ASSERT_EQ(a.GetInt32(i), b.GetInt32(i));
+            break;
+          case TypeId::kFloat64:
+            ASSERT_EQ(a.GetDouble(i), b.GetDouble(i));
+            break;
+          case TypeId::kString:
+            ASSERT_EQ(a.GetString(i), b.GetString(i));
+            break;
+          case TypeId::kBoolean:
+            ASSERT_EQ(a.GetBool(i), b.GetBool(i));
+            break;
+          default:
+            ASSERT_EQ(a.GetInt64(i), b.GetInt64(i));
+        }
+      }
+    }
+  }
+}
+
 TEST(ColumnKernels, BulkAppendsEqualRowByRowAppends) {
   uint64_t state = 7;
   auto next = [&]() {

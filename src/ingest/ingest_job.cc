@@ -24,6 +24,7 @@
 #include "storage/background_writer.h"
 #include "storage/checksum.h"
 #include "storage/lake_layout.h"
+#include "storage/sha256_pair.h"
 
 namespace stedi {
 namespace {
@@ -144,12 +145,44 @@ struct FilePlan {
 
 // One unit of work for ParallelForWorkers.
 struct WorkItem {
-  enum class Kind { kWholeFile, kCopy, kRange };
+  // kFilePair: two files read whole, hashed together (see Sha256Pair), then each parsed.
+  enum class Kind { kWholeFile, kCopy, kRange, kFilePair };
   size_t file;
   Kind kind;
-  uint64_t range = 0;
-  uint64_t cost = 0;  // bytes it reads, to start the biggest work first
+  uint64_t range = 0;  // kRange: which range; kFilePair: the second file
+  uint64_t cost = 0;   // bytes it reads, to start the biggest work first
 };
+
+// Pairs small whole files into kFilePair items when there are enough of them that fewer, larger
+// items still keep THREADS workers busy to the end (WORK is sorted biggest first; the last few
+// stay single so the tail is as fine as before).
+std::vector<WorkItem> PairSmallFiles(std::vector<WorkItem> work, size_t threads) {
+  if (!Sha256PairIsInterleaved()) return work;
+  size_t small = 0;
+  for (const WorkItem& item : work) {
+    small += item.kind == WorkItem::Kind::kWholeFile && item.cost <= kWholeFileBytes;
+  }
+  const size_t keep_single = 4 * threads;
+  if (small < 2 * keep_single) return work;
+  size_t to_pair = (small - keep_single) & ~size_t{1};
+  std::vector<WorkItem> out;
+  out.reserve(work.size());
+  const WorkItem* waiting = nullptr;  // the first file of the next pair
+  for (const WorkItem& item : work) {
+    if (to_pair == 0 || item.kind != WorkItem::Kind::kWholeFile || item.cost > kWholeFileBytes) {
+      out.push_back(item);
+      continue;
+    }
+    --to_pair;
+    if (waiting == nullptr) {
+      waiting = &item;
+      continue;
+    }
+    out.push_back({waiting->file, WorkItem::Kind::kFilePair, item.file, waiting->cost + item.cost});
+    waiting = nullptr;
+  }
+  return out;
+}
 
 // Bytes [BEGIN, END) of FILE seen as a file of their own: a range is streamed through the
 // reader like a whole file, so memory stays at the reader's chunk however long the range is.
@@ -326,6 +359,7 @@ class IngestRun {
                      [](const WorkItem& a, const WorkItem& b) { return a.cost > b.cost; });
     const size_t threads = std::max<size_t>(
         1, std::min(work.size(), options_.threads ? options_.threads : DefaultParallelism()));
+    work = PairSmallFiles(std::move(work), threads);
     sinks_.resize(threads);
     for (auto& per_worker : sinks_) per_worker.resize(sources.size());
     raw_copier_.emplace(fs_, kRawCopyThreads, kRawCopyQueueBytes);
@@ -341,6 +375,11 @@ class IngestRun {
           return CopyFile(task, &plan);
         case WorkItem::Kind::kRange:
           return ParseRange(task, plan, item.range, sink, &plan.range_outcomes[item.range]);
+        case WorkItem::Kind::kFilePair: {
+          const FileTask& second = tasks[item.range];
+          return IngestPair(task, sink, &outcomes[item.file], second,
+                            sinks_[worker][second.source_index], &outcomes[item.range]);
+        }
       }
       return Status::Internal("unknown work item");
     }));
@@ -496,18 +535,57 @@ class IngestRun {
       return Status::OK();
     }
 
-    // Small enough to hold: read once, then hashed, copied and parsed from memory. With the
-    // reader's padding after the bytes, it parses them where they are.
-    auto whole = std::make_shared<AlignedBuffer>(size + json::LandingJsonReader::kPadding);
-    std::memset(whole->data() + size, 0, json::LandingJsonReader::kPadding);
-    STEDI_ASSIGN_OR_RETURN(size_t n, file->ReadAt(0, size, whole->data()));
-    if (n != size) return Status::IOError(task.path + ": file shrank while being read");
+    // Small enough to hold: read once, then hashed, copied and parsed from memory.
+    STEDI_ASSIGN_OR_RETURN(auto whole, ReadWhole(*file, size));
     const std::string_view bytes(whole->data(), size);
     Sha256 hash;
     hash.Update(bytes);
-    std::string sha = hash.Finish();
-    if (known_sha) return CompareWithIngested(task, *known_sha, sha, out);
+    return IngestHeld(task, sink, std::move(whole), size, hash.Finish(), out);
+  }
+
+  // Two small files (see PairSmallFiles): both read, hashed at once, then each taken in turn.
+  Status IngestPair(const FileTask& first, DataFileSink& first_sink, FileOutcome* first_out,
+                    const FileTask& second, DataFileSink& second_sink, FileOutcome* second_out) {
+    STEDI_ASSIGN_OR_RETURN(auto first_file, fs_.OpenForRead(first.path));
+    STEDI_ASSIGN_OR_RETURN(auto second_file, fs_.OpenForRead(second.path));
+    const uint64_t first_size = first_file->size();
+    const uint64_t second_size = second_file->size();
+    if (first_size > kWholeFileBytes || second_size > kWholeFileBytes) {
+      // Grown since it was listed: each the one-file way, which streams a large file.
+      STEDI_RETURN_NOT_OK(IngestFile(first, first_sink, first_out));
+      return IngestFile(second, second_sink, second_out);
+    }
+    STEDI_ASSIGN_OR_RETURN(auto first_bytes, ReadWhole(*first_file, first_size));
+    STEDI_ASSIGN_OR_RETURN(auto second_bytes, ReadWhole(*second_file, second_size));
+    auto digests = Sha256Pair(std::string_view(first_bytes->data(), first_size),
+                              std::string_view(second_bytes->data(), second_size));
+    STEDI_RETURN_NOT_OK(IngestHeld(first, first_sink, std::move(first_bytes), first_size,
+                                   std::move(digests[0]), first_out));
+    return IngestHeld(second, second_sink, std::move(second_bytes), second_size,
+                      std::move(digests[1]), second_out);
+  }
+
+  // The whole of FILE (SIZE bytes) in memory, followed by the reader's padding so it parses
+  // the bytes where they are.
+  static Result<std::shared_ptr<AlignedBuffer>> ReadWhole(const RandomAccessFile& file,
+                                                          uint64_t size) {
+    auto whole = std::make_shared<AlignedBuffer>(size + json::LandingJsonReader::kPadding);
+    std::memset(whole->data() + size, 0, json::LandingJsonReader::kPadding);
+    STEDI_ASSIGN_OR_RETURN(size_t n, file.ReadAt(0, size, whole->data()));
+    if (n != size) return Status::IOError(file.path() + ": file shrank while being read");
+    return whole;
+  }
+
+  // TASK's file held whole in WHOLE (SIZE bytes, SHA its digest): skipped or refused when its
+  // name was ingested before, else copied raw and parsed.
+  Status IngestHeld(const FileTask& task, DataFileSink& sink, std::shared_ptr<AlignedBuffer> whole,
+                    uint64_t size, std::string sha, FileOutcome* out) {
+    const LandingSource& source = LandingSources()[task.source_index];
+    auto previous = known_.find({std::string(source.name), task.name});
+    if (previous != known_.end()) return CompareWithIngested(task, previous->second, sha, out);
+    const std::string_view bytes(whole->data(), size);
     // The raw copy mostly waits on the disk: written on the copier's threads meanwhile.
+    std::string raw_path = layout_.Resolve(JoinPath(LakeLayout::RawFolder(source.name), task.name));
     raw_copier_->Write(raw_path, bytes, whole, SyncMode::kDeferred, WriteCaching::kUncached);
     json::LandingJsonReader reader(schemas_[task.source_index].Current(),
                                    ReaderOptionsFor(task, size));

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -337,6 +338,58 @@ TEST_F(IngestJobTest, BigFileParsedInRangesMatchesOneSequentialRead) {
   EXPECT_EQ(SourceReport(*again, "accelerometer").files_already_ingested, 2);
   EXPECT_EQ(SourceReport(*again, "accelerometer").files_split, 0);
   EXPECT_EQ(TableRows("ranged", "accelerometer_landing").size(), rows.size());
+}
+
+// Enough small files that workers take them two at a time (their SHA-256s computed together):
+// every file keeps its own checksum, rows and raw copy, whichever file it was paired with.
+TEST_F(IngestJobTest, ManySmallFilesEachKeepTheirOwnChecksumAndRows) {
+  const std::string src = JoinPath(root_, "src");
+  std::mt19937 rng(11);
+  int64_t accelerometer_rows = 0;
+  int64_t step_rows = 0;
+  std::map<std::string, std::pair<std::string, int64_t>> expected;  // name -> (sha, records)
+  for (int f = 0; f < 41; ++f) {
+    const bool steps = f % 3 == 0;
+    const int rows = static_cast<int>(rng() % 200);  // some files empty, sizes all different
+    std::string text;
+    for (int r = 0; r < rows; ++r) {
+      text += steps ? "{\"sensorReadingTime\":" + std::to_string(1655564444000 + r) +
+                          ",\"serialNumber\":\"dev-" + std::to_string(f) +
+                          "\",\"distanceFromObject\":" + std::to_string(r % 300) + "}\n"
+                    : "{\"user\":\"u" + std::to_string(f) +
+                          "@x.com\",\"timestamp\":" + std::to_string(1655564444000 + r) +
+                          ",\"x\":" + std::to_string(r % 7) + ".5,\"y\":0.0,\"z\":-1.0}\n";
+    }
+    (steps ? step_rows : accelerometer_rows) += rows;
+    const std::string name = "part-" + std::to_string(f) + ".json";
+    Write(std::string(steps ? "step_trainer" : "accelerometer") + "/landing/" + name, text);
+    Sha256 hash;
+    hash.Update(text);
+    expected[name] = {hash.Finish(), rows};
+  }
+  auto report = Ingest(src, "lake", IngestOptions{}.range_bytes, 2);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(SourceReport(*report, "accelerometer").records, accelerometer_rows);
+  EXPECT_EQ(SourceReport(*report, "step_trainer").records, step_rows);
+  EXPECT_EQ(RowsOnDisk("accelerometer_landing"), accelerometer_rows);
+  EXPECT_EQ(RowsOnDisk("step_trainer_landing"), step_rows);
+
+  auto catalog = Catalog::Open(JoinPath(root_, "lake"), std::nullopt);
+  ASSERT_TRUE(catalog.ok());
+  size_t seen = 0;
+  for (const char* source : {"accelerometer", "step_trainer"}) {
+    auto files = (*catalog)->ListSourceFiles(source);
+    ASSERT_TRUE(files.ok());
+    for (const SourceFile& file : *files) {
+      ++seen;
+      ASSERT_EQ(expected.count(file.name), 1u) << file.name;
+      EXPECT_EQ(file.sha256, expected[file.name].first) << file.name;
+      EXPECT_EQ(file.records, expected[file.name].second) << file.name;
+      EXPECT_EQ(*FileSha256(*fs_, JoinPath(JoinPath(root_, "lake"), file.landed_path)), file.sha256)
+          << file.name;
+    }
+  }
+  EXPECT_EQ(seen, expected.size());
 }
 
 TEST_F(IngestJobTest, MissingSourceFolderIsAClearError) {

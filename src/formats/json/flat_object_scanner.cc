@@ -132,7 +132,85 @@ const char* ScanLiteral(const char* p, const char* end, std::string_view word) {
   return p + word.size();
 }
 
+// Whether the PREFIX.size() bytes at P are PREFIX's. Prefixes are short (a key and four
+// bytes): two overlapping word loads each side instead of a call to memcmp.
+inline bool SameBytes(const char* p, const std::string& prefix) {
+  const size_t n = prefix.size();
+  const char* q = prefix.data();
+  if (n >= 8 && n <= 16) {
+    uint64_t a, b, c, d;
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, q, 8);
+    std::memcpy(&c, p + n - 8, 8);
+    std::memcpy(&d, q + n - 8, 8);
+    return ((a ^ b) | (c ^ d)) == 0;
+  }
+  if (n >= 4 && n < 8) {
+    uint32_t a, b, c, d;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, q, 4);
+    std::memcpy(&c, p + n - 4, 4);
+    std::memcpy(&d, q + n - 4, 4);
+    return ((a ^ b) | (c ^ d)) == 0;
+  }
+  return std::memcmp(p, q, n) == 0;
+}
+
 }  // namespace
+
+void RowShape::Assign(const std::vector<std::string_view>& keys,
+                      const std::vector<JsonKind>& kinds) {
+  prefixes_.resize(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    std::string& prefix = prefixes_[i];
+    prefix.assign(i == 0 ? "{\"" : ",\"");
+    prefix.append(keys[i]);
+    prefix.append("\":");
+  }
+  kinds_ = kinds;
+}
+
+bool FlatObjectScanner::ScanShaped(std::string_view text, const RowShape& shape) {
+  const size_t n = shape.size();
+  members_.resize(n);
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  if (n == 0 || text.size() < 2 || end[-1] != '}') return false;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& prefix = shape.prefixes_[i];
+    if (static_cast<size_t>(end - p) < prefix.size() || !SameBytes(p, prefix)) return false;
+    ScannedMember& member = members_[i];
+    // The key's bytes in TEXT, as Scan gives them.
+    member.key = std::string_view(p + 2, prefix.size() - 4);
+    p += prefix.size();
+    const char* value = p;
+    const JsonKind kind = shape.kinds_[i];
+    member.kind = kind;
+    switch (kind) {
+      case JsonKind::kString:
+        p = *p == '"' ? ScanString(p + 1, end, &member.text) : nullptr;
+        break;
+      case JsonKind::kInteger:
+      case JsonKind::kFloat:
+        p = ScanNumber(p, end, &member);
+        if (p != nullptr && member.kind != kind) return false;
+        break;
+      case JsonKind::kBoolean:
+        p = *p == 't' ? ScanLiteral(p, end, "true") : ScanLiteral(p, end, "false");
+        break;
+      case JsonKind::kNull:
+        p = ScanLiteral(p, end, "null");
+        break;
+      default:
+        return false;
+    }
+    if (p == nullptr) return false;
+    if (kind != JsonKind::kString) {
+      member.text = std::string_view(value, static_cast<size_t>(p - value));
+    }
+  }
+  return p == end - 1;
+}
 
 bool FlatObjectScanner::Scan(std::string_view text) {
   members_.clear();

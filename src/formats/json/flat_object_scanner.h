@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +24,28 @@ struct ScannedMember {
   uint64_t magnitude = 0;
 };
 
+/// The keys of a row seen before, in order, and the kind of each value: landing rows nearly
+/// always repeat the keys of the row before them, written the same way, so the next row can be
+/// checked against these bytes instead of being scanned key by key.
+class RowShape {
+ public:
+  /// Takes KEYS (bytes between the quotes, no escapes) and KINDS (kString, kInteger, kFloat,
+  /// kBoolean or kNull), one per member.
+  void Assign(const std::vector<std::string_view>& keys, const std::vector<JsonKind>& kinds);
+  void Clear() {
+    prefixes_.clear();
+    kinds_.clear();
+  }
+  size_t size() const { return kinds_.size(); }
+  bool empty() const { return kinds_.empty(); }
+
+ private:
+  friend class FlatObjectScanner;
+  // Each member's bytes before its value: {"key": for the first, ,"key": for the others.
+  std::vector<std::string> prefixes_;
+  std::vector<JsonKind> kinds_;
+};
+
 /// Checks one line of landing JSON for the layout devices and apps write almost always: a single
 /// flat object of scalars whose keys and strings carry no escapes. That subset of JSON is
 /// simple enough to check in one pass over the bytes, several times faster than a general
@@ -38,6 +61,11 @@ class FlatObjectScanner {
   /// Returns whether TEXT is accepted; then members() lists its members in order (views into
   /// TEXT, valid while TEXT is).
   bool Scan(std::string_view text);
+
+  /// As Scan, for a TEXT written exactly in SHAPE: its keys in that order, each value of that
+  /// kind, no whitespace between tokens. Returns false for any other TEXT (which Scan may still
+  /// accept); when true, members() is what Scan would give.
+  bool ScanShaped(std::string_view text, const RowShape& shape);
 
   const std::vector<ScannedMember>& members() const { return members_; }
 

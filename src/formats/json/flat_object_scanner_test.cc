@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace stedi::json {
 namespace {
@@ -113,6 +114,52 @@ TEST(FlatObjectScannerTest, EveryPositionOfALongString) {
         EXPECT_EQ(scanner.members()[0].text, s) << at;
       }
     }
+  }
+}
+
+// A line in the shape of the one before it reads as Scan reads it; any difference in keys,
+// their order, a value's kind or spacing is refused (and left to Scan).
+TEST(FlatObjectScannerTest, ShapedScanAcceptsOnlyTheSameKeysAndKinds) {
+  FlatObjectScanner scanner;
+  const std::string first =
+      R"({"user":"a@b.c","timestamp":1655564444103,"x":-1.0,"ok":true,"n":null})";
+  ASSERT_TRUE(scanner.Scan(first));
+  std::vector<std::string_view> keys;
+  std::vector<JsonKind> kinds;
+  for (const ScannedMember& m : scanner.members()) {
+    keys.push_back(m.key);
+    kinds.push_back(m.kind);
+  }
+  RowShape shape;
+  shape.Assign(keys, kinds);
+  for (const char* same : {
+           R"({"user":"d@e.f","timestamp":7,"x":0.5,"ok":false,"n":null})",
+           R"({"user":"","timestamp":-12,"x":2e3,"ok":true,"n":null})",
+           "{\"user\":\"caf\xC3\xA9\",\"timestamp\":0,\"x\":-0.0,\"ok\":true,\"n\":null}",
+       }) {
+    ASSERT_TRUE(scanner.Scan(same)) << same;
+    const std::string scanned = Members(scanner);
+    ASSERT_TRUE(scanner.ScanShaped(same, shape)) << same;
+    EXPECT_EQ(Members(scanner), scanned) << same;
+  }
+  for (const char* other : {
+           R"({"user":"d@e.f","timestamp":7,"x":1,"ok":false,"n":null})",            // integer x
+           R"({"user":"d@e.f","timestamp":7.5,"x":1.0,"ok":false,"n":null})",        // float time
+           R"({"user":null,"timestamp":7,"x":1.0,"ok":false,"n":null})",             // null user
+           R"({"user":"d@e.f","timestamp":7,"x":1.0,"ok":false,"n":1})",             // n not null
+           R"({"user":"d@e.f","timestamp":7,"x":1.0,"ok":false})",                   // one key less
+           R"({"user":"d@e.f","timestamp":7,"x":1.0,"ok":false,"n":null,"m":1})",    // one more
+           R"({"timestamp":7,"user":"d@e.f","x":1.0,"ok":false,"n":null})",          // order
+           R"({"User":"d@e.f","timestamp":7,"x":1.0,"ok":false,"n":null})",          // spelling
+           R"({"user":"d@e.f","timestamp":7, "x":1.0,"ok":false,"n":null})",         // a space
+           R"({"user":"d\"e","timestamp":7,"x":1.0,"ok":false,"n":null})",           // an escape
+           R"({"user":"d@e.f","timestamp":07,"x":1.0,"ok":false,"n":null})",         // bad number
+           R"({"user":"d@e.f","timestamp":7,"x":1.0,"ok":fals,"n":null})",           // bad literal
+           R"({"user":"d@e.f","timestamp":7,"x":1.0,"ok":false,"n":null}})",         // trailing
+           "{\"user\":\"\xFF\",\"timestamp\":7,\"x\":1.0,\"ok\":false,\"n\":null}",  // bad UTF-8
+           R"({"user":"d@e.f","timestamp":7,"x":1.0,"ok":false,"n":nul)",            // cut short
+       }) {
+    EXPECT_FALSE(scanner.ScanShaped(other, shape)) << other;
   }
 }
 

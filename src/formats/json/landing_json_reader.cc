@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 
+#include "columnar/staged_column.h"
 #include "formats/json/byte_stream.h"
 #include "formats/json/flat_object_scanner.h"
 #include "formats/json/utf8_repair.h"
@@ -356,6 +357,7 @@ class LandingJsonReader::Impl {
   Status Process(size_t begin, bool eof, size_t* consumed);
   Status EmitFragment(uint64_t offset, std::string reason, std::string_view raw);
   Status FlushBatch();
+  void MoveStagedRows();
   void ReserveRows();
 
   // --- framing ---
@@ -368,11 +370,16 @@ class LandingJsonReader::Impl {
   Status ClassifyOther(size_t start, size_t end);
   error_code ParseObject(const char* data, size_t len, size_t capacity, const char** error_at);
   bool TakeFlatObject(std::string_view text);
+  bool TakeShapedRow(std::string_view text);
   bool ConvertScanned(const ScannedMember& member, size_t column);
   error_code ConvertValue(od::value& value, size_t column, uint32_t* kind);
   error_code Validate(od::value& value, uint32_t* kind);
   error_code ValidateNested(od::value& value, int depth);
   void CommitRow();
+  // Appends the current object's cells as a row and counts it.
+  void AppendCells();
+  // Sets shape_ from the run's keys when rows like them can take TakeShapedRow.
+  void ShapeFromRun();
   size_t FindColumn(std::string_view key, size_t position);
   // The target column of the key at POSITION, or kNoColumn (clears keys_match_run_ when the
   // keys stop following the run's).
@@ -396,6 +403,10 @@ class LandingJsonReader::Impl {
   // Kept from one read to the next, with room reserved for as many rows as the last batch had:
   // growing fresh column buffers row by row for every file costs reallocations and page faults.
   std::unique_ptr<BatchBuilder> builder_;
+  // The batch's rows, appended here first and moved to builder_ in one step per column
+  // (MoveStagedRows) before anything else reads or changes builder_.
+  std::vector<StagedColumn> staged_;
+  size_t staged_rows_ = 0;
   size_t rows_hint_ = 0;
   std::vector<char> buffer_;  // holds the stream's bytes, unless they are read in place
   // The bytes being processed: [0, length_) are the stream's from base_, and capacity_ bytes
@@ -458,6 +469,10 @@ class LandingJsonReader::Impl {
   // position (set by ParseObject).
   bool keys_match_run_ = false;
   uint64_t run_repeats_ = 0;
+  // The run's keys as bytes to match the next line against (empty when the run's keys cannot
+  // be matched that way), and the column of each.
+  RowShape shape_;
+  std::vector<size_t> shape_columns_;
 };
 
 LandingJsonReader::LandingJsonReader(std::shared_ptr<const Schema> target, ReaderOptions options)
@@ -497,10 +512,12 @@ Status LandingJsonReader::Impl::Read(const RandomAccessFile& file, const BatchCa
   stats_ = stats ? stats : &local_stats;
   run_size_ = 0;
   run_repeats_ = 0;
+  shape_.Clear();
   Status st = ReadStream(file, in_place);
   // The caller may read or change stats between reads: settle the pending sightings now.
   FlushKeyRun();
   run_size_ = 0;
+  shape_.Clear();
   return st;
 }
 
@@ -508,7 +525,9 @@ Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file, const c
   file_ = &file;
   if (builder_ == nullptr) {
     builder_ = std::make_unique<BatchBuilder>(schema_);
-  } else if (builder_->num_rows() > 0) {
+    staged_.clear();
+    for (const Field& f : schema_->fields()) staged_.emplace_back(f.type);
+  } else if (MoveStagedRows(), builder_->num_rows() > 0) {
     builder_->Finish();  // rows of a read that failed part way; they were never handed over
     ReserveRows();
   }
@@ -597,7 +616,13 @@ Status LandingJsonReader::Impl::EmitFragment(uint64_t offset, std::string reason
   return st.WithContext(file_->path());
 }
 
+void LandingJsonReader::Impl::MoveStagedRows() {
+  for (size_t c = 0; c < staged_.size(); ++c) staged_[c].MoveTo(builder_->column(c));
+  staged_rows_ = 0;
+}
+
 Status LandingJsonReader::Impl::FlushBatch() {
+  MoveStagedRows();
   if (builder_->num_rows() == 0) return Status::OK();
   rows_hint_ = builder_->num_rows();
   Batch batch = builder_->Finish();
@@ -959,7 +984,7 @@ Status LandingJsonReader::Impl::HandleComplete(size_t start, const Frame& frame,
   }
   if (repaired) ++stats_->records_with_repaired_utf8;
   CommitRow();
-  if (builder_->num_rows() >= options_.batch_rows) return FlushBatch();
+  if (builder_->num_rows() + staged_rows_ >= options_.batch_rows) return FlushBatch();
   return Status::OK();
 }
 
@@ -990,17 +1015,23 @@ Status LandingJsonReader::Impl::TryWholeLine(size_t start, bool eof, bool* handl
     return Status::OK();
   }
   const char* error_at = nullptr;
-  if (!(options_.flat_object_fast_path &&
-        TakeFlatObject(std::string_view(buf + start, end - start))) &&
-      (ParseObject(buf + start, end - start, capacity_ - start, &error_at) != simdjson::SUCCESS ||
-       took_raw_container_)) {
+  const std::string_view text(buf + start, end - start);
+  if (options_.flat_object_fast_path && !shape_.empty() && TakeShapedRow(text)) {
+    // The run's keys again, as SameKeysAsRun would have found: counted with the run.
+    ++run_repeats_;
+    AppendCells();
+  } else if ((options_.flat_object_fast_path && TakeFlatObject(text)) ||
+             (ParseObject(buf + start, end - start, capacity_ - start, &error_at) ==
+                  simdjson::SUCCESS &&
+              !took_raw_container_)) {
+    CommitRow();
+  } else {
     no_fast_path_until_ = base_ + line_end;
     return Status::OK();
   }
   *handled = true;
   *next = end;
-  CommitRow();
-  if (builder_->num_rows() >= options_.batch_rows) return FlushBatch();
+  if (builder_->num_rows() + staged_rows_ >= options_.batch_rows) return FlushBatch();
   return Status::OK();
 }
 
@@ -1082,7 +1113,9 @@ size_t LandingJsonReader::Impl::MaybeAddColumn(std::string_view key, od::value& 
   names_.push_back(field->name);
   cells_.emplace_back();
   cell_stamp_.push_back(0);
+  MoveStagedRows();  // the rows so far get nulls in the new column
   builder_->AddColumn(*field);
+  staged_.emplace_back(field->type);
   // Lookups cached as "no column" may now have one.
   for (ColumnHint& hint : column_hint_) {
     if (hint.column == kNoColumn) hint.valid = false;
@@ -1203,6 +1236,23 @@ bool LandingJsonReader::Impl::TakeFlatObject(std::string_view text) {
     pending.kind = Bit(member.kind);
     pending.column = column;
     ++position;
+  }
+  return true;
+}
+
+// TakeFlatObject for a line written exactly in the run's shape (same keys in the same order,
+// values of the same kinds, no whitespace): the keys are matched as bytes, not looked up.
+// Returns false, with nothing emitted or counted, for any other line.
+bool LandingJsonReader::Impl::TakeShapedRow(std::string_view text) {
+  if (!scanner_.ScanShaped(text, shape_)) return false;
+  ++row_stamp_;
+  row_unconvertible_ = 0;
+  took_raw_container_ = false;
+  const std::vector<ScannedMember>& members = scanner_.members();
+  for (size_t i = 0; i < members.size(); ++i) {
+    const size_t column = shape_columns_[i];
+    cell_stamp_[column] = row_stamp_;
+    if (!ConvertScanned(members[i], column)) return false;
   }
   return true;
 }
@@ -1415,9 +1465,39 @@ void LandingJsonReader::Impl::CommitRow() {
       run_keys_[position].column = key.column;
     }
     run_size_ = n;
+    ShapeFromRun();
   }
+  AppendCells();
+}
+
+void LandingJsonReader::Impl::ShapeFromRun() {
+  shape_.Clear();
+  std::vector<std::string_view> keys;
+  std::vector<JsonKind> kinds;
+  shape_columns_.clear();
+  for (size_t i = 0; i < run_size_; ++i) {
+    const RunKey& key = run_keys_[i];
+    // Each key must have a column of its own (a repeated or unknown key takes the general
+    // path), and be spelled as it is written: no quote, backslash or control character.
+    if (key.column >= names_.size() || std::find(shape_columns_.begin(), shape_columns_.end(),
+                                                 key.column) != shape_columns_.end()) {
+      return;
+    }
+    for (char c : key.name) {
+      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return;
+    }
+    const auto kind = static_cast<JsonKind>(key.kind);
+    if (kind == JsonKind::kObject || kind == JsonKind::kArray) return;
+    keys.push_back(key.name);
+    kinds.push_back(kind);
+    shape_columns_.push_back(key.column);
+  }
+  shape_.Assign(keys, kinds);
+}
+
+void LandingJsonReader::Impl::AppendCells() {
   for (size_t c = 0; c < names_.size(); ++c) {
-    ColumnBuilder& out = builder_->column(c);
+    StagedColumn& out = staged_[c];
     const Cell& cell = cells_[c];
     if (cell_stamp_[c] != row_stamp_ || cell.state == Cell::State::kNull) {
       out.AppendNull();
@@ -1444,6 +1524,7 @@ void LandingJsonReader::Impl::CommitRow() {
         break;
     }
   }
+  ++staged_rows_;
   ++stats_->records;
   if (row_unconvertible_ > 0) {
     ++stats_->records_with_unconvertible_fields;

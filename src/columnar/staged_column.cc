@@ -1,0 +1,48 @@
+#include "columnar/staged_column.h"
+
+#include <algorithm>
+
+namespace stedi {
+
+StagedColumn::StagedColumn(TypeId type) : type_(type) {
+  const uint64_t zero = 0;
+  if (IsVariableWidth(type_)) offsets_.Append(&zero, sizeof(zero));
+}
+
+void StagedColumn::AppendNull() {
+  if (IsVariableWidth(type_)) {
+    const uint64_t end = values_.size();
+    offsets_.Append(&end, sizeof(end));
+  } else {
+    static constexpr uint8_t kZeros[16] = {};
+    values_.Append(kZeros, static_cast<size_t>(FixedWidth(type_)));
+  }
+  validity_.Append("\0", 1);
+  ++size_;
+  ++nulls_;
+}
+
+void StagedColumn::MoveTo(ColumnBuilder& out) {
+  if (size_ == 0) return;
+  out.AppendBuffers(values_.data(), values_.size(), offsets_.data(),
+                    nulls_ > 0 ? validity_.data() : nullptr, size_);
+  values_.Clear();
+  validity_.Clear();
+  if (IsVariableWidth(type_)) {
+    offsets_.Clear();
+    const uint64_t zero = 0;
+    offsets_.Append(&zero, sizeof(zero));
+  }
+  size_ = 0;
+  nulls_ = 0;
+}
+
+void StagedColumn::Bytes::Grow(size_t n) {
+  const size_t capacity = std::max({size_ + n, 2 * capacity_, size_t{4096}});
+  std::unique_ptr<uint8_t[]> bigger(new uint8_t[capacity]);
+  if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+  data_ = std::move(bigger);
+  capacity_ = capacity;
+}
+
+}  // namespace stedi

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+#include "columnar/column.h"
+#include "columnar/data_type.h"
+
+namespace stedi {
+
+/// Values of one column appended one at a time, then handed to a ColumnBuilder in one step.
+/// A ColumnBuilder grows standard vectors value by value, which costs an out-of-line call and a
+/// zero-fill per value; a row-at-a-time producer (the JSON reader) appends here instead, where
+/// an append is a capacity check and a copy, and moves whole batches over.
+class StagedColumn {
+ public:
+  explicit StagedColumn(TypeId type);
+
+  TypeId type() const { return type_; }
+  size_t size() const { return size_; }
+
+  void AppendBool(bool v) { AppendFixed<uint8_t>(v ? 1 : 0); }
+  void AppendInt32(int32_t v) { AppendFixed(v); }
+  void AppendInt64(int64_t v) { AppendFixed(v); }
+  void AppendDouble(double v) { AppendFixed(v); }
+  void AppendString(std::string_view v) {
+    values_.Append(v.data(), v.size());
+    const uint64_t end = values_.size();
+    offsets_.Append(&end, sizeof(end));
+    validity_.Append("\1", 1);
+    ++size_;
+  }
+  void AppendNull();
+
+  /// Appends the staged values to OUT (of this column's type) and empties the stage.
+  void MoveTo(ColumnBuilder& out);
+
+ private:
+  // A byte buffer that only grows; appending is inline.
+  class Bytes {
+   public:
+    size_t size() const { return size_; }
+    const uint8_t* data() const { return data_.get(); }
+    void Append(const void* p, size_t n) {
+      if (n == 0) return;  // P may be null then
+      if (capacity_ - size_ < n) Grow(n);
+      std::memcpy(data_.get() + size_, p, n);
+      size_ += n;
+    }
+    void Clear() { size_ = 0; }
+
+   private:
+    void Grow(size_t n);
+    std::unique_ptr<uint8_t[]> data_;
+    size_t size_ = 0;
+    size_t capacity_ = 0;
+  };
+
+  template <typename T>
+  void AppendFixed(T v) {
+    values_.Append(&v, sizeof(T));
+    validity_.Append("\1", 1);
+    ++size_;
+  }
+
+  TypeId type_;
+  size_t size_ = 0;
+  size_t nulls_ = 0;
+  Bytes values_;
+  Bytes offsets_;   // strings: size_ + 1 native uint64 ends into values_, the first 0
+  Bytes validity_;  // one byte per value, 0 for null
+};
+
+}  // namespace stedi
