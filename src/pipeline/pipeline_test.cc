@@ -333,6 +333,19 @@ TEST_F(PipelineRunTest, SmallHandComputedLakeUnderEveryPolicy) {
         FindCheck(*report, "accelerometer_trusted", "before the customer's consent") != nullptr,
         policy == "since-consent");
   }
+  // The rubric's tables (one step paired with another customer's phone) checked as standard
+  // ones: that check fails alone, the consent checks of the same rows still hold.
+  ASSERT_TRUE(Run("rubric").ok());
+  auto report = ValidateLake(*fs_, lake(), "standard", 2);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_FALSE(report->passed());
+  for (const ValidationCheck& c : report->checks) {
+    const bool cross = Has(c.description, "another customer's phone");
+    EXPECT_EQ(c.value, cross ? 1 : 0) << c.table << ": " << c.description;
+  }
+  const ValidationCheck* user = FindCheck(*report, "machine_learning_curated", "phone user");
+  const ValidationCheck* device = FindCheck(*report, "machine_learning_curated", "device");
+  EXPECT_TRUE(user != nullptr && device != nullptr);
 }
 
 TEST_F(PipelineRunTest, RerunAndPolicySwitchesConvergeToTheSameRows) {

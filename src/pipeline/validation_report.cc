@@ -34,7 +34,19 @@ struct CheckQuery {
   const char* table;                // the table the check is about
   const char* description;
   std::string sql;
+  // Zero whenever OwnedByOneConsentingCustomerSql counts zero rows.
+  bool implied_by_ownership = false;
 };
+
+// Machine-learning rows for which no consenting customer has both the row's e-mail and its
+// device.
+std::string OwnedByOneConsentingCustomerSql() {
+  return std::string(
+             "SELECT count(*) FROM machine_learning_curated t WHERE NOT EXISTS (SELECT 1 FROM "
+             "customer_landing c WHERE c.email = t.user AND c.serialnumber = t.serialnumber "
+             "AND ") +
+         kConsent + ")";
+}
 
 std::vector<CheckQuery> ConsentChecks() {
   const std::string consenting_user =
@@ -65,11 +77,13 @@ std::vector<CheckQuery> ConsentChecks() {
       {{"machine_learning_curated", "customer_landing"},
        "machine_learning_curated",
        "rows whose phone user is not a consenting customer",
-       "SELECT count(*) FROM machine_learning_curated t WHERE " + consenting_user},
+       "SELECT count(*) FROM machine_learning_curated t WHERE " + consenting_user,
+       true},
       {{"machine_learning_curated", "customer_landing"},
        "machine_learning_curated",
        "rows whose device is not a consenting customer's",
-       "SELECT count(*) FROM machine_learning_curated t WHERE " + consenting_device},
+       "SELECT count(*) FROM machine_learning_curated t WHERE " + consenting_device,
+       true},
   };
 }
 
@@ -78,7 +92,8 @@ CheckQuery SameCustomerCheck() {
           "machine_learning_curated",
           "rows pairing one customer's steps with another customer's phone",
           "SELECT count(*) FROM machine_learning_curated t WHERE NOT EXISTS (SELECT 1 FROM "
-          "customer_landing c WHERE c.email = t.user AND c.serialnumber = t.serialnumber)"};
+          "customer_landing c WHERE c.email = t.user AND c.serialnumber = t.serialnumber)",
+          true};
 }
 
 std::vector<CheckQuery> SinceConsentChecks() {
@@ -228,8 +243,21 @@ Result<ValidationReport> ValidateLake(FileSystem& fs, const std::string& lake_di
       queries.emplace_back(std::move(q), ValidationCheck::Kind::kMustBeZero);
     }
   }
+  // When every machine-learning row has one consenting customer who owns both its phone and
+  // its device, its three checks (consenting phone user, consenting device owner, same
+  // customer) are all zero: one query answers them. Only when it finds rows are the three run
+  // to say which. (Under rubric the same-customer check is information and rarely zero.)
+  const bool learning_rows_in_one_query =
+      policy != "rubric" && rows.count("machine_learning_curated") > 0 &&
+      rows.count("customer_landing") > 0;
+  bool learning_checks_are_zero = false;
+  if (learning_rows_in_one_query) {
+    STEDI_ASSIGN_OR_RETURN(int64_t unowned, validator.Count(OwnedByOneConsentingCustomerSql()));
+    learning_checks_are_zero = unowned == 0;
+  }
   // The checks are independent read-only queries: run them side by side.
   std::vector<ValidationCheck> checks;
+  std::vector<size_t> to_run;  // the checks whose query runs, with their SQL
   std::vector<const std::string*> sqls;
   for (const auto& [query, kind] : queries) {
     bool present = std::all_of(query.tables.begin(), query.tables.end(),
@@ -239,12 +267,16 @@ Result<ValidationReport> ValidateLake(FileSystem& fs, const std::string& lake_di
     check.table = query.table;
     check.description = query.description;
     check.kind = kind;
+    check.value = 0;
+    if (!(learning_checks_are_zero && query.implied_by_ownership)) {
+      to_run.push_back(checks.size());
+      sqls.push_back(&query.sql);
+    }
     checks.push_back(std::move(check));
-    sqls.push_back(&query.sql);
   }
   STEDI_RETURN_NOT_OK(
-      ParallelFor(checks.size(), threads ? threads : DefaultParallelism(), [&](size_t i) -> Status {
-        STEDI_ASSIGN_OR_RETURN(checks[i].value, validator.Count(*sqls[i]));
+      ParallelFor(to_run.size(), threads ? threads : DefaultParallelism(), [&](size_t i) -> Status {
+        STEDI_ASSIGN_OR_RETURN(checks[to_run[i]].value, validator.Count(*sqls[i]));
         return Status::OK();
       }));
   for (ValidationCheck& check : checks) report.checks.push_back(std::move(check));
