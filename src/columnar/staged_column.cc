@@ -22,6 +22,16 @@ void StagedColumn::AppendNull() {
   ++nulls_;
 }
 
+void StagedColumn::Reserve(size_t rows, size_t string_bytes) {
+  validity_.Reserve(rows);
+  if (IsVariableWidth(type_)) {
+    offsets_.Reserve(rows * sizeof(uint64_t));
+    values_.Reserve(string_bytes);
+  } else {
+    values_.Reserve(rows * static_cast<size_t>(FixedWidth(type_)));
+  }
+}
+
 void StagedColumn::MoveTo(ColumnBuilder& out) {
   if (size_ == 0) return;
   out.AppendBuffers(values_.data(), values_.size(), offsets_.data(),

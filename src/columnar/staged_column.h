@@ -33,6 +33,8 @@ class StagedColumn {
     ++size_;
   }
   void AppendNull();
+  /// Makes room for ROWS more values (and STRING_BYTES more bytes of strings) without growing.
+  void Reserve(size_t rows, size_t string_bytes);
 
   /// Appends the staged values to OUT (of this column's type) and empties the stage.
   void MoveTo(ColumnBuilder& out);
@@ -50,6 +52,9 @@ class StagedColumn {
       size_ += n;
     }
     void Clear() { size_ = 0; }
+    void Reserve(size_t more) {
+      if (capacity_ - size_ < more) Grow(more);
+    }
 
    private:
     void Grow(size_t n);

@@ -358,6 +358,7 @@ class LandingJsonReader::Impl {
   Status EmitFragment(uint64_t offset, std::string reason, std::string_view raw);
   Status FlushBatch();
   void MoveStagedRows();
+  void ReserveStaged(std::string_view bytes);
   void ReserveRows();
 
   // --- framing ---
@@ -541,6 +542,7 @@ Status LandingJsonReader::Impl::ReadStream(const RandomAccessFile& file, const c
     data_ = in_place;
     length_ = file.size();
     capacity_ = length_ + kPadding;
+    ReserveStaged(std::string_view(data_, length_));
     stats_->gzip = false;
     stats_->bytes += length_;
     size_t consumed = 0;
@@ -614,6 +616,19 @@ Status LandingJsonReader::Impl::EmitFragment(uint64_t offset, std::string reason
   ++stats_->fragments_quarantined;
   Status st = (*on_fragment_)(QuarantinedFragment{offset, std::move(reason), std::string(raw)});
   return st.WithContext(file_->path());
+}
+
+// Sizes the staged columns for the rows BYTES likely hold (lines counted in a sample, at most a
+// batch): growing them by doubling from empty copied each buffer about once more, per file.
+void LandingJsonReader::Impl::ReserveStaged(std::string_view bytes) {
+  const size_t sample = std::min<size_t>(bytes.size(), 64 << 10);
+  if (sample == 0) return;
+  const size_t lines = 1 + static_cast<size_t>(std::count(bytes.data(), bytes.data() + sample, '\n'));
+  const size_t rows = std::min(options_.batch_rows, lines * (bytes.size() / sample + 1));
+  // A string column holds at most the file's bytes; 32 a row covers the usual e-mail, device
+  // id or name, and longer ones grow the buffer as before.
+  const size_t string_bytes = std::min(bytes.size(), rows * 32);
+  for (StagedColumn& column : staged_) column.Reserve(rows, string_bytes);
 }
 
 void LandingJsonReader::Impl::MoveStagedRows() {
