@@ -247,9 +247,9 @@ Result<ValidationReport> ValidateLake(FileSystem& fs, const std::string& lake_di
   // its device, its three checks (consenting phone user, consenting device owner, same
   // customer) are all zero: one query answers them. Only when it finds rows are the three run
   // to say which. (Under rubric the same-customer check is information and rarely zero.)
-  const bool learning_rows_in_one_query =
-      policy != "rubric" && rows.count("machine_learning_curated") > 0 &&
-      rows.count("customer_landing") > 0;
+  const bool learning_rows_in_one_query = policy != "rubric" &&
+                                          rows.count("machine_learning_curated") > 0 &&
+                                          rows.count("customer_landing") > 0;
   bool learning_checks_are_zero = false;
   if (learning_rows_in_one_query) {
     STEDI_ASSIGN_OR_RETURN(int64_t unowned, validator.Count(OwnedByOneConsentingCustomerSql()));

@@ -623,7 +623,8 @@ Status LandingJsonReader::Impl::EmitFragment(uint64_t offset, std::string reason
 void LandingJsonReader::Impl::ReserveStaged(std::string_view bytes) {
   const size_t sample = std::min<size_t>(bytes.size(), 64 << 10);
   if (sample == 0) return;
-  const size_t lines = 1 + static_cast<size_t>(std::count(bytes.data(), bytes.data() + sample, '\n'));
+  const size_t lines =
+      1 + static_cast<size_t>(std::count(bytes.data(), bytes.data() + sample, '\n'));
   const size_t rows = std::min(options_.batch_rows, lines * (bytes.size() / sample + 1));
   // A string column holds at most the file's bytes; 32 a row covers the usual e-mail, device
   // id or name, and longer ones grow the buffer as before.

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 #include <random>
 #include <string>
@@ -13,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "sql/execution/join_hash_table.h"
 #include "sql/execution/key_hashing.h"
 #include "sql/execution/memory_budget.h"
 #include "sql/execution/spill_file.h"
@@ -1125,4 +1127,47 @@ TEST_F(JoinTest, DISABLED_Benchmark) {
 }
 
 }  // namespace
+// A table built by several threads (slot ranges side by side) has exactly the chains of one
+// built on one thread: the same rows, in ascending order, for every hash; null keys left out;
+// with a key check, only the first row of each key.
+TEST(JoinHashTableTest, BuildOnThreadsGivesTheChainsOfOneThread) {
+  std::mt19937_64 rng(3);
+  const size_t rows = (1 << 18) + 12345;  // above the size built on threads
+  std::vector<uint64_t> hashes(rows);
+  std::vector<uint8_t> key_null(rows);
+  std::vector<uint32_t> keys(rows);
+  for (size_t r = 0; r < rows; ++r) {
+    keys[r] = static_cast<uint32_t>(rng() % 50000);  // repeated keys: long chains
+    hashes[r] = (keys[r] % 7 == 0 ? keys[r] % 300 : keys[r]) * 0x9E3779B97F4A7C15ULL;
+    key_null[r] = rng() % 50 == 0;
+  }
+  const std::function<bool(uint32_t, uint32_t)> same_key = [&](uint32_t a, uint32_t b) {
+    return keys[a] == keys[b];
+  };
+  for (const auto* check :
+       {static_cast<const std::function<bool(uint32_t, uint32_t)>*>(nullptr), &same_key}) {
+    JoinHashTable one, many;
+    one.Build(hashes, key_null, check, 1);
+    for (size_t threads : {2, 3, 8}) {
+      many.Build(hashes, key_null, check, threads);
+      size_t linked = 0;
+      for (size_t r = 0; r < rows; r += 97) {
+        std::vector<uint32_t> a, b;
+        for (uint32_t x = one.First(hashes[r]); x != JoinHashTable::kEnd; x = one.Next(x)) {
+          a.push_back(x);
+        }
+        for (uint32_t x = many.First(hashes[r]); x != JoinHashTable::kEnd; x = many.Next(x)) {
+          b.push_back(x);
+          ASSERT_EQ(many.hash(x), hashes[x]);
+        }
+        ASSERT_EQ(a, b) << "row " << r << ", " << threads << " threads";
+        ASSERT_TRUE(std::is_sorted(b.begin(), b.end()));
+        for (uint32_t x : b) ASSERT_EQ(key_null[x], 0);
+        linked += b.size();
+      }
+      EXPECT_GT(linked, rows / 97);
+    }
+  }
+}
+
 }  // namespace stedi::sql
