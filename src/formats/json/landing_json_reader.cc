@@ -621,7 +621,7 @@ Status LandingJsonReader::Impl::EmitFragment(uint64_t offset, std::string reason
 // Sizes the staged columns for the rows BYTES likely hold (lines counted in a sample, at most a
 // batch): growing them by doubling from empty copied each buffer about once more, per file.
 void LandingJsonReader::Impl::ReserveStaged(std::string_view bytes) {
-  const size_t sample = std::min<size_t>(bytes.size(), 64 << 10);
+  const size_t sample = std::min<size_t>(bytes.size(), 16 << 10);
   if (sample == 0) return;
   const size_t lines =
       1 + static_cast<size_t>(std::count(bytes.data(), bytes.data() + sample, '\n'));
