@@ -94,6 +94,7 @@ class ChunkDecoder {
   std::vector<uint32_t> scratch_indices_;
   std::vector<uint64_t> scratch_values_;
   std::vector<int64_t> scratch_ints_;
+  std::string page_buffer_;
 };
 
 Status ChunkDecoder::DecodeIndices(std::string_view data, size_t count,
@@ -423,7 +424,9 @@ Status ChunkDecoder::Run(std::string_view chunk, uint64_t base, int64_t num_valu
 
     int32_t n = 0;
     Encoding encoding;
-    std::string page;  // owns decompressed bytes the values may point into
+    // The decompressed bytes the values may point into, until the next page: one buffer per
+    // chunk, reused.
+    std::string& page = page_buffer_;
     std::string_view level_bytes, value_bytes;
     bool levels_prefixed = false;
     if (h.type == PageType::kDataPage) {
@@ -435,7 +438,7 @@ Status ChunkDecoder::Run(std::string_view chunk, uint64_t base, int64_t num_valu
             ctx + ": definition level encoding " +
             std::to_string(static_cast<int>(h.data_page->definition_level_encoding)));
       }
-      STEDI_ASSIGN_OR_RETURN(page, Decompress(codec_, raw, h.uncompressed_page_size, ctx));
+      STEDI_RETURN_NOT_OK(DecompressInto(codec_, raw, h.uncompressed_page_size, ctx, &page));
       value_bytes = page;
       levels_prefixed = true;
     } else {
@@ -458,7 +461,7 @@ Status ChunkDecoder::Run(std::string_view chunk, uint64_t base, int64_t num_valu
       const std::string_view compressed_values = raw.substr(levels_size);
       const size_t values_size = static_cast<size_t>(h.uncompressed_page_size) - levels_size;
       if (v2.is_compressed) {
-        STEDI_ASSIGN_OR_RETURN(page, Decompress(codec_, compressed_values, values_size, ctx));
+        STEDI_RETURN_NOT_OK(DecompressInto(codec_, compressed_values, values_size, ctx, &page));
       } else {
         page.assign(compressed_values);
       }

@@ -4,6 +4,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <memory>
+
 namespace stedi::parquet {
 
 Codec CodecFor(Compression compression) {
@@ -21,6 +23,20 @@ Codec CodecFor(Compression compression) {
 }
 
 namespace {
+
+// One zstd context per thread, reused: ZSTD_compress and ZSTD_decompress create and free one
+// per call, which for pages of a few hundred KiB is a cost of its own.
+ZSTD_CCtx* ThreadCompressionContext() {
+  thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> context(ZSTD_createCCtx(),
+                                                                          ZSTD_freeCCtx);
+  return context.get();
+}
+
+ZSTD_DCtx* ThreadDecompressionContext() {
+  thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> context(ZSTD_createDCtx(),
+                                                                          ZSTD_freeDCtx);
+  return context.get();
+}
 
 Result<std::string> GzipCompress(std::string_view data) {
   z_stream zs{};
@@ -73,13 +89,17 @@ Result<std::string> Compress(Codec codec, std::string_view data, int zstd_level)
       return out;
     }
     case Codec::kZstd: {
-      std::string out(ZSTD_compressBound(data.size()), '\0');
-      const size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), zstd_level);
+      // Into this thread's scratch buffer (grown, never shrunk), then the compressed bytes
+      // alone are copied out: sizing the result at the bound would zero-fill more than a page.
+      thread_local std::string scratch;
+      const size_t bound = ZSTD_compressBound(data.size());
+      if (scratch.size() < bound) scratch.resize(bound);
+      const size_t n = ZSTD_compressCCtx(ThreadCompressionContext(), scratch.data(), bound,
+                                         data.data(), data.size(), zstd_level);
       if (ZSTD_isError(n)) {
         return Status::Internal(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
       }
-      out.resize(n);
-      return out;
+      return std::string(scratch.data(), n);
     }
     case Codec::kGzip:
       return GzipCompress(data);
@@ -91,6 +111,13 @@ Result<std::string> Compress(Codec codec, std::string_view data, int zstd_level)
 
 Result<std::string> Decompress(Codec codec, std::string_view data, size_t uncompressed_size,
                                const std::string& context) {
+  std::string out;
+  STEDI_RETURN_NOT_OK(DecompressInto(codec, data, uncompressed_size, context, &out));
+  return out;
+}
+
+Status DecompressInto(Codec codec, std::string_view data, size_t uncompressed_size,
+                      const std::string& context, std::string* out) {
   switch (codec) {
     case Codec::kUncompressed:
       if (data.size() != uncompressed_size) {
@@ -98,32 +125,36 @@ Result<std::string> Decompress(Codec codec, std::string_view data, size_t uncomp
                                   std::to_string(data.size()) + " bytes, header says " +
                                   std::to_string(uncompressed_size));
       }
-      return std::string(data);
+      out->assign(data);
+      return Status::OK();
     case Codec::kSnappy: {
       size_t n = 0;
       if (!snappy::GetUncompressedLength(data.data(), data.size(), &n) || n != uncompressed_size) {
         return Status::Corruption(context + ": snappy length does not match header size " +
                                   std::to_string(uncompressed_size));
       }
-      std::string out(n, '\0');
-      if (!snappy::RawUncompress(data.data(), data.size(), out.data())) {
+      out->resize(n);
+      if (!snappy::RawUncompress(data.data(), data.size(), out->data())) {
         return Status::Corruption(context + ": malformed snappy data");
       }
-      return out;
+      return Status::OK();
     }
     case Codec::kZstd: {
-      std::string out(uncompressed_size, '\0');
-      const size_t n = ZSTD_decompress(out.data(), out.size(), data.data(), data.size());
+      out->resize(uncompressed_size);
+      const size_t n = ZSTD_decompressDCtx(ThreadDecompressionContext(), out->data(), out->size(),
+                                           data.data(), data.size());
       if (ZSTD_isError(n) || n != uncompressed_size) {
         return Status::Corruption(
             context + ": zstd data does not decompress to " + std::to_string(uncompressed_size) +
             " bytes" +
             (ZSTD_isError(n) ? std::string(" (") + ZSTD_getErrorName(n) + ")" : std::string()));
       }
-      return out;
+      return Status::OK();
     }
-    case Codec::kGzip:
-      return GzipDecompress(data, uncompressed_size, context);
+    case Codec::kGzip: {
+      STEDI_ASSIGN_OR_RETURN(*out, GzipDecompress(data, uncompressed_size, context));
+      return Status::OK();
+    }
     default:
       break;
   }

@@ -22,4 +22,9 @@ Result<std::string> Compress(Codec codec, std::string_view data, int zstd_level)
 Result<std::string> Decompress(Codec codec, std::string_view data, size_t uncompressed_size,
                                const std::string& context);
 
+/// As Decompress, into *OUT (resized to UNCOMPRESSED_SIZE): a reader that keeps one buffer for
+/// its pages reuses its memory instead of allocating and zero-filling a page's worth each time.
+Status DecompressInto(Codec codec, std::string_view data, size_t uncompressed_size,
+                      const std::string& context, std::string* out);
+
 }  // namespace stedi::parquet
