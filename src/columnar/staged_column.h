@@ -39,6 +39,20 @@ class StagedColumn {
   /// Appends the staged values to OUT (of this column's type) and empties the stage.
   void MoveTo(ColumnBuilder& out);
 
+  /// Where the stage stands, to take back the values appended after it (a row that turns out
+  /// not to convert after some of its values were staged).
+  struct Mark {
+    size_t values, offsets, validity, size, nulls;
+  };
+  Mark mark() const { return {values_.size(), offsets_.size(), validity_.size(), size_, nulls_}; }
+  void Rewind(const Mark& m) {
+    values_.Truncate(m.values);
+    offsets_.Truncate(m.offsets);
+    validity_.Truncate(m.validity);
+    size_ = m.size;
+    nulls_ = m.nulls;
+  }
+
  private:
   // A byte buffer that only grows; appending is inline.
   class Bytes {
@@ -52,6 +66,7 @@ class StagedColumn {
       size_ += n;
     }
     void Clear() { size_ = 0; }
+    void Truncate(size_t n) { size_ = n; }
     void Reserve(size_t more) {
       if (capacity_ - size_ < more) Grow(more);
     }

@@ -379,6 +379,9 @@ class LandingJsonReader::Impl {
   void CommitRow();
   // Appends the current object's cells as a row and counts it.
   void AppendCells();
+  static void AppendCell(const Cell& cell, StagedColumn& out);
+  // Counts a row just staged.
+  void CountRow();
   // Sets shape_ from the run's keys when rows like them can take TakeShapedRow.
   void ShapeFromRun();
   size_t FindColumn(std::string_view key, size_t position);
@@ -474,6 +477,11 @@ class LandingJsonReader::Impl {
   // be matched that way), and the column of each.
   RowShape shape_;
   std::vector<size_t> shape_columns_;
+  // How each shaped member goes to its column: the usual pairs directly, others through a Cell.
+  enum class ShapedOp : uint8_t { kString, kInteger, kFloat, kOther };
+  std::vector<ShapedOp> shape_ops_;
+  std::vector<size_t> unshaped_columns_;  // columns no shaped member sets: null in such rows
+  std::vector<StagedColumn::Mark> shape_marks_;
 };
 
 LandingJsonReader::LandingJsonReader(std::shared_ptr<const Schema> target, ReaderOptions options)
@@ -1035,7 +1043,8 @@ Status LandingJsonReader::Impl::TryWholeLine(size_t start, bool eof, bool* handl
   if (options_.flat_object_fast_path && !shape_.empty() && TakeShapedRow(text)) {
     // The run's keys again, as SameKeysAsRun would have found: counted with the run.
     ++run_repeats_;
-    AppendCells();
+    for (size_t c : unshaped_columns_) staged_[c].AppendNull();
+    CountRow();
   } else if ((options_.flat_object_fast_path && TakeFlatObject(text)) ||
              (ParseObject(buf + start, end - start, capacity_ - start, &error_at) ==
                   simdjson::SUCCESS &&
@@ -1141,6 +1150,9 @@ size_t LandingJsonReader::Impl::MaybeAddColumn(std::string_view key, od::value& 
       run_keys_[i].column = column;
     }
   }
+  // The run's keys may all have columns now, so that rows like them can take the shaped path;
+  // its list of columns to leave null must include the new one anyway.
+  if (run_size_ > 0) ShapeFromRun();
   return column;
 }
 
@@ -1261,14 +1273,43 @@ bool LandingJsonReader::Impl::TakeFlatObject(std::string_view text) {
 // Returns false, with nothing emitted or counted, for any other line.
 bool LandingJsonReader::Impl::TakeShapedRow(std::string_view text) {
   if (!scanner_.ScanShaped(text, shape_)) return false;
-  ++row_stamp_;
   row_unconvertible_ = 0;
   took_raw_container_ = false;
   const std::vector<ScannedMember>& members = scanner_.members();
-  for (size_t i = 0; i < members.size(); ++i) {
+  const size_t n = members.size();
+  for (size_t i = 0; i < n; ++i) shape_marks_[i] = staged_[shape_columns_[i]].mark();
+  for (size_t i = 0; i < n; ++i) {
+    const ScannedMember& m = members[i];
+    StagedColumn& out = staged_[shape_columns_[i]];
+    // The usual members are staged as ConvertScanned would convert them (see ScannedNumber).
+    switch (shape_ops_[i]) {
+      case ShapedOp::kString:
+        out.AppendString(m.text);
+        continue;
+      case ShapedOp::kInteger:
+        if (m.integral) {
+          const auto v = static_cast<int64_t>(m.magnitude);
+          out.AppendInt64(m.negative ? -v : v);
+          continue;
+        }
+        break;
+      case ShapedOp::kFloat:
+        if (m.integral) {
+          const auto d = static_cast<double>(m.magnitude);
+          out.AppendDouble(m.negative ? -d : d);
+          continue;
+        }
+        break;
+      case ShapedOp::kOther:
+        break;
+    }
     const size_t column = shape_columns_[i];
-    cell_stamp_[column] = row_stamp_;
-    if (!ConvertScanned(members[i], column)) return false;
+    if (!ConvertScanned(m, column)) {
+      // A number that does not read exactly: take back this row's values, nothing counted.
+      for (size_t j = 0; j <= i; ++j) staged_[shape_columns_[j]].Rewind(shape_marks_[j]);
+      return false;
+    }
+    AppendCell(cells_[column], out);
   }
   return true;
 }
@@ -1508,38 +1549,69 @@ void LandingJsonReader::Impl::ShapeFromRun() {
     kinds.push_back(kind);
     shape_columns_.push_back(key.column);
   }
+  shape_ops_.clear();
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    const TypeId target = schema_->field(shape_columns_[i]).type;
+    ShapedOp op = ShapedOp::kOther;
+    if (kinds[i] == JsonKind::kString && IsVariableWidth(target)) {
+      op = ShapedOp::kString;
+    } else if (kinds[i] == JsonKind::kInteger &&
+               (target == TypeId::kInt64 || target == TypeId::kTimestamp)) {
+      op = ShapedOp::kInteger;
+    } else if (kinds[i] == JsonKind::kFloat && target == TypeId::kFloat64) {
+      op = ShapedOp::kFloat;
+    }
+    shape_ops_.push_back(op);
+  }
+  unshaped_columns_.clear();
+  for (size_t c = 0; c < names_.size(); ++c) {
+    if (std::find(shape_columns_.begin(), shape_columns_.end(), c) == shape_columns_.end()) {
+      unshaped_columns_.push_back(c);
+    }
+  }
+  shape_marks_.resize(kinds.size());
   shape_.Assign(keys, kinds);
 }
 
 void LandingJsonReader::Impl::AppendCells() {
   for (size_t c = 0; c < names_.size(); ++c) {
-    StagedColumn& out = staged_[c];
-    const Cell& cell = cells_[c];
-    if (cell_stamp_[c] != row_stamp_ || cell.state == Cell::State::kNull) {
-      out.AppendNull();
-      continue;
-    }
-    switch (out.type()) {
-      case TypeId::kBoolean:
-        out.AppendBool(cell.i != 0);
-        break;
-      case TypeId::kInt32:
-      case TypeId::kDate:
-        out.AppendInt32(static_cast<int32_t>(cell.i));
-        break;
-      case TypeId::kInt64:
-      case TypeId::kTimestamp:
-        out.AppendInt64(cell.i);
-        break;
-      case TypeId::kFloat64:
-        out.AppendDouble(cell.d);
-        break;
-      case TypeId::kString:
-      case TypeId::kBinary:
-        out.AppendString(cell.s);
-        break;
+    if (cell_stamp_[c] != row_stamp_) {
+      staged_[c].AppendNull();
+    } else {
+      AppendCell(cells_[c], staged_[c]);
     }
   }
+  CountRow();
+}
+
+void LandingJsonReader::Impl::AppendCell(const Cell& cell, StagedColumn& out) {
+  if (cell.state == Cell::State::kNull) {
+    out.AppendNull();
+    return;
+  }
+  switch (out.type()) {
+    case TypeId::kBoolean:
+      out.AppendBool(cell.i != 0);
+      break;
+    case TypeId::kInt32:
+    case TypeId::kDate:
+      out.AppendInt32(static_cast<int32_t>(cell.i));
+      break;
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      out.AppendInt64(cell.i);
+      break;
+    case TypeId::kFloat64:
+      out.AppendDouble(cell.d);
+      break;
+    case TypeId::kString:
+    case TypeId::kBinary:
+      out.AppendString(cell.s);
+      break;
+  }
+}
+
+void LandingJsonReader::Impl::CountRow() {
   ++staged_rows_;
   ++stats_->records;
   if (row_unconvertible_ > 0) {
