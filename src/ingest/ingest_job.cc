@@ -540,7 +540,7 @@ class IngestRun {
     const std::string_view bytes(whole->data(), size);
     Sha256 hash;
     hash.Update(bytes);
-    return IngestHeld(task, sink, std::move(whole), size, hash.Finish(), out);
+    return IngestHeld(task, sink, whole, size, hash.Finish(), out);
   }
 
   // Two small files (see PairSmallFiles): both read, hashed at once, then each taken in turn.
@@ -559,10 +559,10 @@ class IngestRun {
     STEDI_ASSIGN_OR_RETURN(auto second_bytes, ReadWhole(*second_file, second_size));
     auto digests = Sha256Pair(std::string_view(first_bytes->data(), first_size),
                               std::string_view(second_bytes->data(), second_size));
-    STEDI_RETURN_NOT_OK(IngestHeld(first, first_sink, std::move(first_bytes), first_size,
-                                   std::move(digests[0]), first_out));
-    return IngestHeld(second, second_sink, std::move(second_bytes), second_size,
-                      std::move(digests[1]), second_out);
+    STEDI_RETURN_NOT_OK(
+        IngestHeld(first, first_sink, first_bytes, first_size, std::move(digests[0]), first_out));
+    return IngestHeld(second, second_sink, second_bytes, second_size, std::move(digests[1]),
+                      second_out);
   }
 
   // The whole of FILE (SIZE bytes) in memory, followed by the reader's padding so it parses
@@ -578,8 +578,9 @@ class IngestRun {
 
   // TASK's file held whole in WHOLE (SIZE bytes, SHA its digest): skipped or refused when its
   // name was ingested before, else copied raw and parsed.
-  Status IngestHeld(const FileTask& task, DataFileSink& sink, std::shared_ptr<AlignedBuffer> whole,
-                    uint64_t size, std::string sha, FileOutcome* out) {
+  Status IngestHeld(const FileTask& task, DataFileSink& sink,
+                    const std::shared_ptr<AlignedBuffer>& whole, uint64_t size, std::string sha,
+                    FileOutcome* out) {
     const LandingSource& source = LandingSources()[task.source_index];
     auto previous = known_.find({std::string(source.name), task.name});
     if (previous != known_.end()) return CompareWithIngested(task, previous->second, sha, out);

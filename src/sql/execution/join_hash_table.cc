@@ -23,8 +23,8 @@ void JoinHashTable::Build(std::span<const uint64_t> hashes, std::span<const uint
   rows_ = rows;
   mask_ = slots_ - 1;
   // Written in full below, on the build's threads: no zero-fill on one thread first.
-  heads_.reset(new uint32_t[slots_]);
-  entries_.reset(new Entry[rows]);
+  heads_ = std::make_unique_for_overwrite<uint32_t[]>(slots_);
+  entries_ = std::make_unique_for_overwrite<Entry[]>(rows);
   int part_bits = 0;
   if (rows >= kParallelBuildRows) {
     while ((size_t{1} << part_bits) < threads && part_bits < slot_bits) ++part_bits;
