@@ -381,10 +381,25 @@ TEST(ParquetWriterTest, StringDictionariesMayOutgrowAPageNumbersMayNot) {
     EXPECT_EQ(read->column(0).is_dictionary(), limit > (2u << 20)) << limit;
     EXPECT_EQ(read->column(0).GetString(distinct * repeats - 1),
               "device-" + std::string(28, '0') + std::to_string(distinct - 1));
-    // 40000 distinct int64 take 320 KB; with 130000 of them they would pass the page size.
+    // Close numbers three to a value: a dictionary would save less than two thirds of their
+    // PLAIN bytes, so they are PLAIN (which zstd compresses as well).
     const auto& time = *reader->metadata().row_groups.at(0).columns.at(1).meta_data;
-    EXPECT_TRUE(time.dictionary_page_offset.has_value());
+    EXPECT_FALSE(time.dictionary_page_offset.has_value());
   }
+  // A few hundred distinct numbers (a sensor's distances) keep their dictionary.
+  BatchBuilder distances(schema);
+  for (size_t i = 0; i < 100000; ++i) {
+    distances.column(0).AppendString("d");
+    distances.column(1).AppendInt64(static_cast<int64_t>((i * 7919) % 300));
+  }
+  WriteFile(*fs, "/s.parquet", schema, {distances.Finish()}, WriterOptions{});
+  auto few = OpenReader(*fs, "/s.parquet");
+  ASSERT_NE(few, nullptr);
+  EXPECT_TRUE(
+      few->metadata().row_groups.at(0).columns.at(1).meta_data->dictionary_page_offset.has_value());
+  auto few_read = few->ReadRowGroup(0, {});
+  ASSERT_TRUE(few_read.ok());
+  EXPECT_EQ(few_read->column(1).GetInt64(99999), static_cast<int64_t>((99999 * 7919) % 300));
   BatchBuilder numbers(schema);
   for (size_t i = 0; i < 150000 * repeats; ++i) {
     numbers.column(0).AppendString("d");
