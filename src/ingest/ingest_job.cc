@@ -519,11 +519,12 @@ class IngestRun {
   Status IngestFile(const FileTask& task, DataFileSink& sink, FileOutcome* out) {
     const LandingSource& source = LandingSources()[task.source_index];
     STEDI_ASSIGN_OR_RETURN(auto file, fs_.OpenForRead(task.path));
-    auto previous = known_.find({std::string(source.name), task.name});
-    const std::string* known_sha = previous == known_.end() ? nullptr : &previous->second;
-    std::string raw_path = layout_.Resolve(JoinPath(LakeLayout::RawFolder(source.name), task.name));
     const uint64_t size = file->size();
     if (size > kWholeFileBytes) {
+      auto previous = known_.find({std::string(source.name), task.name});
+      const std::string* known_sha = previous == known_.end() ? nullptr : &previous->second;
+      std::string raw_path =
+          layout_.Resolve(JoinPath(LakeLayout::RawFolder(source.name), task.name));
       STEDI_ASSIGN_OR_RETURN(std::string sha,
                              CopyAndHash(fs_, *file, raw_path, /*publish=*/!known_sha));
       if (known_sha) return CompareWithIngested(task, *known_sha, sha, out);

@@ -25,14 +25,17 @@ std::string Sha256::Finish() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(impl_->ctx, digest, &len);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
   EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr);
+  return DigestHex(digest, len);
+}
+
+std::string DigestHex(const unsigned char* digest, size_t size) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out(2 * size, '0');
+  for (size_t i = 0; i < size; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 15];
+  }
   return out;
 }
 

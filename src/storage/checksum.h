@@ -25,6 +25,9 @@ class Sha256 {
   std::unique_ptr<Impl> impl_;
 };
 
+/// DIGEST's SIZE bytes as lower-case hex digits, two per byte.
+std::string DigestHex(const unsigned char* digest, size_t size);
+
 /// Returns the SHA-256 of the whole file at PATH, read in bounded chunks.
 Result<std::string> FileSha256(FileSystem& fs, const std::string& path);
 

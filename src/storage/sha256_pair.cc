@@ -16,16 +16,6 @@ namespace stedi {
 
 namespace {
 
-std::string Hex(const uint8_t (&digest)[32]) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out(64, '0');
-  for (int i = 0; i < 32; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 15];
-  }
-  return out;
-}
-
 #if defined(STEDI_SHA_EXTENSIONS)
 
 // FIPS 180-4 section 4.2.2: the round constants.
@@ -188,7 +178,7 @@ std::array<std::string, 2> InterleavedPair(std::string_view first, std::string_v
     CompressBlocks<1>(&lanes[l], &tail_start, PaddedTail(messages[l], tail));
     uint8_t digest[32];
     LaneDigest(lanes[l], digest);
-    out[l] = Hex(digest);
+    out[l] = DigestHex(digest, sizeof(digest));
   }
   return out;
 }
