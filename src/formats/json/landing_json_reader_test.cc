@@ -1143,5 +1143,24 @@ TEST(LandingJsonReaderTest, RowsRepeatingTheKeysBeforeThemReadLikeTheGeneralPars
   }
 }
 
+// A value of another kind inside a run of rows with one shape (an integer where the run has
+// decimals, a decimal where it has integers) is a key sighting of that kind: the row leaves the
+// shaped path, and the statistics record the kind as the general parse does.
+TEST(LandingJsonReaderTest, AnotherKindInsideAShapedRunIsCountedAsThatKind) {
+  auto schema = std::make_shared<Schema>(
+      std::vector<Field>{{"i", TypeId::kInt64, true, 1}, {"d", TypeId::kFloat64, true, 2}});
+  std::string input;
+  for (int r = 0; r < 20; ++r) {
+    const std::string i = r == 7 ? "1.5" : std::to_string(r);
+    const std::string d = r == 13 ? "7" : std::to_string(r) + ".0";
+    input += "{\"i\":" + i + ",\"d\":" + d + "}\n";
+  }
+  ExpectFastPathsReadLikeTheGeneralParse(schema, input, ReaderOptions{});
+  const Output fast = Read(schema, input, ReaderOptions{});
+  ASSERT_EQ(fast.stats.fields.size(), 2u);
+  EXPECT_EQ(JsonKindsToString(fast.stats.fields[0].kinds), "integer|float");
+  EXPECT_EQ(JsonKindsToString(fast.stats.fields[1].kinds), "integer|float");
+}
+
 }  // namespace
 }  // namespace stedi::json
