@@ -1153,7 +1153,7 @@ TEST(LandingJsonReaderTest, AnotherKindInsideAShapedRunIsCountedAsThatKind) {
   for (int r = 0; r < 20; ++r) {
     const std::string i = r == 7 ? "1.5" : std::to_string(r);
     const std::string d = r == 13 ? "7" : std::to_string(r) + ".0";
-    input += "{\"i\":" + i + ",\"d\":" + d + "}\n";
+    input.append("{\"i\":").append(i).append(",\"d\":").append(d).append("}\n");
   }
   ExpectFastPathsReadLikeTheGeneralParse(schema, input, ReaderOptions{});
   const Output fast = Read(schema, input, ReaderOptions{});
