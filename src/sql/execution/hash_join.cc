@@ -92,26 +92,37 @@ class KeyColumns {
 
 // The probing of one left batch, or of one slice of it: its keys and their hashes, the
 // position in the hash chains (kept between steps so that a large fan-out streams out in
-// pieces) and a pair processor of its own. Lanes share only the read-only build side, so the
-// slices of a large batch are probed in parallel.
+// pieces) and a pair processor of its own. Lanes share the read-only build side, and the lanes
+// probing slices of one large batch share that batch, so the slices are probed in parallel
+// without being copied.
 struct ProbeLane {
   explicit ProbeLane(JoinPairProcessor p) : processor(std::move(p)) {}
   JoinPairProcessor processor;
   bool active = false;  // a batch is being probed
-  Batch probe;
+  std::shared_ptr<Batch> probe;
+  size_t begin = 0, end = 0;  // the rows of PROBE this lane probes
+  size_t rows() const { return end - begin; }
   KeyColumns keys;
+  // Per row of the range (entry I is row BEGIN + I): key hash, NULL key, first chain entry.
   std::vector<uint64_t> hashes;
   std::vector<uint8_t> key_null;
   std::vector<uint32_t> heads;
-  size_t row = 0;
+  size_t row = 0;  // the next row to probe, counted from BEGIN
   bool in_chain = false;
   uint32_t chain = JoinHashTable::kEnd;
   std::vector<uint32_t> candidate_left, candidate_build;
-  // Semi and anti joins on one dictionary-encoded key look each dictionary entry up once
-  // (cached while batches share the dictionary) instead of each row.
+  // Joins on one dictionary-encoded key look each dictionary entry up once (cached while
+  // batches share the dictionary) instead of hashing, walking a chain and comparing keys per
+  // row.
   bool by_dictionary = false;
   std::shared_ptr<const Column> dictionary;
-  std::vector<uint32_t> entry_match;  // per entry: a build row with that key, or kEnd
+  std::shared_ptr<const Column> refused_dictionary;  // its lists grew too long
+  // Per entry, its build rows in chain order: ENTRY_ROWS[ENTRY_OFFSETS[e], ENTRY_OFFSETS[e+1]).
+  // When no entry has more than one, ENTRY_MATCH holds it (or kEnd) and the lists stay empty.
+  bool single_match = false;
+  std::vector<uint32_t> entry_match;
+  std::vector<uint32_t> entry_offsets, entry_rows;
+  uint32_t match_at = 0;  // how far into its row's list the lane got (output was full)
 };
 
 // Probe batches at least this large are split over the context's threads.
@@ -291,61 +302,105 @@ class HashJoinOperator final : public Operator {
     return threads < 2 ? Operator::kBatchRows / 2 : threads * Operator::kBatchRows;
   }
 
-  // Whether LANE's batch can be probed a dictionary entry at a time: a semi or anti join (one
-  // match per row is all it needs) on a single key whose values are codes of a dictionary
-  // smaller than the batch or already looked up.
+  // Whether LANE's batch can be probed a dictionary entry at a time: a single key whose values
+  // are codes of a dictionary smaller than the batch or already looked up.
   bool ProbesByDictionary(const ProbeLane& lane) const {
-    if (!lane.processor.SkipsMatchedLeftRows() || spec_->residual != nullptr ||
-        lane.keys.columns().size() != 1) {
-      return false;
-    }
+    if (lane.keys.columns().size() != 1) return false;
     const Column& key = *lane.keys.columns()[0];
-    return key.is_dictionary() && (key.dictionary() == lane.dictionary ||
-                                   key.dictionary()->size() <= lane.probe.num_rows());
+    return key.is_dictionary() && key.dictionary() != lane.refused_dictionary &&
+           (key.dictionary() == lane.dictionary || key.dictionary()->size() <= lane.rows());
   }
 
-  // Finds, for each entry of LANE's key dictionary, a build row with that key.
-  void MatchDictionary(ProbeLane& lane) {
+  // Lists, for each entry of LANE's key dictionary, the build rows with that key, in the order
+  // probing a row with that key would find them. A join that wants one match per left row
+  // (semi and anti joins without a residual) keeps only the first. False when the lists grow
+  // past twice the build side (a dictionary repeating its values many times): the lane then
+  // probes row by row.
+  bool MatchDictionary(ProbeLane& lane) {
     const Column& key = *lane.keys.columns()[0];
-    if (lane.dictionary == key.dictionary()) return;
-    lane.dictionary = key.dictionary();
-    const Column* entries[] = {lane.dictionary.get()};
-    const size_t n = lane.dictionary->size();
+    if (lane.dictionary == key.dictionary()) return true;
+    lane.dictionary = nullptr;
+    const Column* entries[] = {key.dictionary().get()};
+    const size_t n = key.dictionary()->size();
+    const size_t most_rows = 2 * build_.num_rows() + n;
     std::vector<uint64_t> hashes;
     std::vector<uint8_t> null;
     HashKeyColumns(entries, 0, n, &hashes, &null);
-    lane.entry_match.assign(n, JoinHashTable::kEnd);
+    const bool first_only = lane.processor.SkipsMatchedLeftRows() && spec_->residual == nullptr;
+    lane.entry_offsets.assign(n + 1, 0);
+    lane.entry_rows.clear();
     for (size_t e = 0; e < n; ++e) {
+      lane.entry_offsets[e] = static_cast<uint32_t>(lane.entry_rows.size());
       if (null[e]) continue;
       for (uint32_t row = table_.First(hashes[e]); row != JoinHashTable::kEnd;
            row = table_.Next(row)) {
         if (table_.hash(row) == hashes[e] && RowKeysEqual(entries, e, build_keys_.columns(), row)) {
-          lane.entry_match[e] = row;
-          break;
+          lane.entry_rows.push_back(row);
+          if (first_only) break;
         }
       }
+      if (lane.entry_rows.size() > most_rows) {
+        lane.refused_dictionary = key.dictionary();
+        lane.entry_offsets.clear();
+        lane.entry_rows.clear();
+        return false;
+      }
     }
+    lane.entry_offsets[n] = static_cast<uint32_t>(lane.entry_rows.size());
+    lane.single_match = true;
+    for (size_t e = 0; e < n && lane.single_match; ++e) {
+      lane.single_match = lane.entry_offsets[e + 1] - lane.entry_offsets[e] <= 1;
+    }
+    if (lane.single_match) {
+      lane.entry_match.assign(n, JoinHashTable::kEnd);
+      for (size_t e = 0; e < n; ++e) {
+        if (lane.entry_offsets[e] < lane.entry_offsets[e + 1]) {
+          lane.entry_match[e] = lane.entry_rows[lane.entry_offsets[e]];
+        }
+      }
+      lane.entry_offsets.clear();
+      lane.entry_rows.clear();
+    } else {
+      lane.entry_match.clear();
+    }
+    lane.dictionary = key.dictionary();
+    return true;
   }
 
+  // Starts LANE on BATCH whole; the lane owns it.
   Status StartLane(ProbeLane& lane, Batch batch) {
+    const size_t rows = batch.num_rows();
+    return StartLaneOn(lane, std::make_shared<Batch>(std::move(batch)), 0, rows,
+                       /*owned=*/true);
+  }
+
+  // Starts LANE on rows [BEGIN, END) of BATCH, which other lanes share unless OWNED.
+  Status StartLaneOn(ProbeLane& lane, std::shared_ptr<Batch> batch, size_t begin, size_t end,
+                     bool owned) {
     lane.probe = std::move(batch);
-    STEDI_RETURN_NOT_OK(lane.keys.Evaluate(spec_->left_keys, lane.probe));
-    lane.by_dictionary = ProbesByDictionary(lane);
+    lane.begin = begin;
+    lane.end = end;
+    STEDI_RETURN_NOT_OK(lane.keys.Evaluate(spec_->left_keys, *lane.probe));
+    lane.by_dictionary = ProbesByDictionary(lane) && MatchDictionary(lane);
     if (lane.by_dictionary) {
-      MatchDictionary(lane);
       const Column& key = *lane.keys.columns()[0];
-      lane.key_null.assign(lane.probe.num_rows(), 0);
+      lane.key_null.assign(lane.rows(), 0);
       if (key.null_count() > 0) {
-        for (size_t r = 0; r < key.size(); ++r) lane.key_null[r] = key.IsNull(r) ? 1 : 0;
+        for (size_t r = begin; r < end; ++r) lane.key_null[r - begin] = key.IsNull(r) ? 1 : 0;
       }
     } else {
-      HashKeyColumns(lane.keys.columns(), 0, lane.probe.num_rows(), &lane.hashes, &lane.key_null);
+      HashKeyRows(lane.keys.columns(), 0, begin, end, &lane.hashes, &lane.key_null);
       table_.FirstOfEach(lane.hashes, &lane.heads);
     }
-    lane.processor.StartProbeBatch(&lane.probe);
+    if (owned) {
+      lane.processor.StartProbeBatch(lane.probe.get());
+    } else {
+      lane.processor.StartProbeRange(lane.probe.get(), begin, end);
+    }
     lane.active = true;
     lane.row = 0;
     lane.in_chain = false;
+    lane.match_at = 0;
     return Status::OK();
   }
 
@@ -353,7 +408,10 @@ class HashJoinOperator final : public Operator {
     bool any_active = false;
     for (const auto& lane : lanes_) any_active = any_active || lane->active;
     if (!any_active) {
-      STEDI_ASSIGN_OR_RETURN(std::optional<Batch> b, left_->Next());
+      std::optional<Batch> b;
+      if (!left_done_) {
+        STEDI_ASSIGN_OR_RETURN(b, left_->Next());
+      }
       if (!b.has_value()) {
         STEDI_RETURN_NOT_OK(lanes_[0]->processor.EmitUnmatchedBuildRows());
         done_ = true;
@@ -361,25 +419,26 @@ class HashJoinOperator final : public Operator {
       }
       if (b->num_rows() == 0) return Status::OK();
       const size_t lanes = LanesFor(b->num_rows());
-      if (lanes == 1) return StartLane(*lanes_[0], std::move(*b));
-      while (lanes_.size() < lanes) {
-        lanes_.push_back(std::make_unique<ProbeLane>(NewProcessor()));
-        lanes_.back()->processor.SetBuild(&build_);
-      }
-      // Contiguous slices, so that the output keeps the input's order slice by slice.
-      const Batch whole = std::move(*b);
-      const size_t rows = whole.num_rows();
-      for (size_t i = 0; i < lanes; ++i) {
-        const size_t begin = rows * i / lanes, end = rows * (i + 1) / lanes;
-        std::vector<Column> columns;
-        columns.reserve(whole.num_columns());
-        for (const Column& c : whole.columns()) {
-          ColumnBuilder slice(c.type());
-          slice.AppendRange(c, begin, end - begin);
-          columns.push_back(slice.Finish());
+      if (lanes == 1) {
+        STEDI_RETURN_NOT_OK(StartLane(*lanes_[0], std::move(*b)));
+        // Small batches (another join's output, say) go one to a lane, so that probing still
+        // runs on every thread.
+        for (size_t i = 1; i < SmallBatchLanes() && !left_done_; ++i) {
+          STEDI_ASSIGN_OR_RETURN(std::optional<Batch> next, left_->Next());
+          if (!next.has_value()) {
+            left_done_ = true;
+            break;
+          }
+          if (next->num_rows() == 0) {
+            --i;
+            continue;
+          }
+          AddLanes(i + 1);
+          STEDI_RETURN_NOT_OK(StartLane(*lanes_[i], std::move(*next)));
         }
-        STEDI_RETURN_NOT_OK(
-            StartLane(*lanes_[i], Batch(whole.schema(), std::move(columns), end - begin)));
+      } else {
+        AddLanes(lanes);
+        STEDI_RETURN_NOT_OK(SliceIntoLanes(std::move(*b), lanes));
       }
     }
     std::vector<ProbeLane*> active;
@@ -397,13 +456,39 @@ class HashJoinOperator final : public Operator {
     });
   }
 
+  // How many lanes take one small probe batch each: one per thread, unless the join marks build
+  // rows (right and full joins: one lane holds that state).
+  size_t SmallBatchLanes() const {
+    const size_t threads = static_cast<size_t>(std::max(1, context_ ? context_->threads : 1));
+    return TracksBuildRows(spec_->type) ? 1 : threads;
+  }
+
+  void AddLanes(size_t lanes) {
+    while (lanes_.size() < lanes) {
+      lanes_.push_back(std::make_unique<ProbeLane>(NewProcessor()));
+      lanes_.back()->processor.SetBuild(&build_);
+    }
+  }
+
+  // Starts LANES lanes on contiguous slices of WHOLE, so that the output keeps the input's
+  // order slice by slice.
+  Status SliceIntoLanes(Batch whole, size_t lanes) {
+    const size_t rows = whole.num_rows();
+    auto shared = std::make_shared<Batch>(std::move(whole));
+    for (size_t i = 0; i < lanes; ++i) {
+      STEDI_RETURN_NOT_OK(StartLaneOn(*lanes_[i], shared, rows * i / lanes, rows * (i + 1) / lanes,
+                                      /*owned=*/false));
+    }
+    return Status::OK();
+  }
+
   // StepLane for a lane probing by dictionary entry: the pairs need no key check.
   Status StepLaneByDictionary(ProbeLane& lane) {
     JoinPairProcessor& processor = lane.processor;
     const size_t room = processor.PairRoom();
-    const size_t rows = lane.probe.num_rows();
+    const size_t rows = lane.rows();
+    const uint32_t base = static_cast<uint32_t>(lane.begin);
     const Column& key = *lane.keys.columns()[0];
-    const uint32_t* match = lane.entry_match.data();
     const uint8_t* key_null = lane.key_null.data();
     lane.candidate_left.resize(room);
     lane.candidate_build.resize(room);
@@ -411,12 +496,40 @@ class HashJoinOperator final : public Operator {
     uint32_t* out_build = lane.candidate_build.data();
     size_t found = 0;
     size_t row = lane.row;
-    for (; row < rows && found < room; ++row) {
-      if (key_null[row]) continue;
-      const uint32_t m = match[key.code(row)];
-      out_left[found] = static_cast<uint32_t>(row);
-      out_build[found] = m;
-      found += m != JoinHashTable::kEnd ? 1 : 0;
+    if (lane.single_match) {
+      // Branch-free: a row's pair is written always and counted only when there is a match.
+      const uint32_t* match = lane.entry_match.data();
+      for (; row < rows && found < room; ++row) {
+        if (key_null[row]) continue;
+        const uint32_t m = match[key.code(base + row)];
+        out_left[found] = base + static_cast<uint32_t>(row);
+        out_build[found] = m;
+        found += m != JoinHashTable::kEnd ? 1 : 0;
+      }
+    } else {
+      const uint32_t* offsets = lane.entry_offsets.data();
+      const uint32_t* matches = lane.entry_rows.data();
+      uint32_t at = lane.match_at;
+      while (row < rows && found < room) {
+        if (key_null[row]) {
+          ++row;
+          continue;
+        }
+        const uint32_t code = key.code(base + row);
+        const uint32_t begin = offsets[code], end = offsets[code + 1];
+        uint32_t i = begin + at;
+        for (; i < end && found < room; ++i, ++found) {
+          out_left[found] = base + static_cast<uint32_t>(row);
+          out_build[found] = matches[i];
+        }
+        if (i == end) {
+          ++row;
+          at = 0;
+        } else {
+          at = i - begin;
+        }
+      }
+      lane.match_at = at;
     }
     lane.row = row;
     return HandOverCandidates(lane, found, /*check_keys=*/false);
@@ -429,7 +542,8 @@ class HashJoinOperator final : public Operator {
     JoinPairProcessor& processor = lane.processor;
     const size_t room = processor.PairRoom();
     const bool skip_matched = processor.SkipsMatchedLeftRows();
-    const size_t rows = lane.probe.num_rows();
+    const size_t rows = lane.rows();
+    const uint32_t base = static_cast<uint32_t>(lane.begin);
     // Locals rather than members inside the loop: the compiler can keep them in registers.
     lane.candidate_left.resize(room);
     lane.candidate_build.resize(room);
@@ -445,7 +559,8 @@ class HashJoinOperator final : public Operator {
     while (row < rows && found < room) {
       if (!in_chain) {
         if (row + kPrefetchDistance < rows) table_.Prefetch(heads[row + kPrefetchDistance]);
-        if (key_null[row] || (skip_matched && processor.LeftMatched(static_cast<uint32_t>(row)))) {
+        if (key_null[row] ||
+            (skip_matched && processor.LeftMatched(base + static_cast<uint32_t>(row)))) {
           ++row;
           continue;
         }
@@ -454,7 +569,7 @@ class HashJoinOperator final : public Operator {
       }
       const uint64_t h = hashes[row];
       while (chain != JoinHashTable::kEnd && found < room) {
-        out_left[found] = static_cast<uint32_t>(row);
+        out_left[found] = base + static_cast<uint32_t>(row);
         out_build[found] = chain;
         found += table_.hash(chain) == h ? 1 : 0;
         chain = table_.Next(chain);
@@ -481,9 +596,10 @@ class HashJoinOperator final : public Operator {
     }
     STEDI_RETURN_NOT_OK(
         lane.processor.AddCandidatePairs(&lane.candidate_left, &lane.candidate_build));
-    if (lane.row == lane.probe.num_rows()) {
+    if (lane.row == lane.rows()) {
       STEDI_RETURN_NOT_OK(lane.processor.FinishProbeBatch(lane.key_null, facts()));
       lane.active = false;
+      lane.probe.reset();  // its rows are all in output batches now
     }
     return Status::OK();
   }
@@ -603,6 +719,7 @@ class HashJoinOperator final : public Operator {
   MemoryReservation reservation_;  // the build side held in memory
   bool started_ = false;
   bool done_ = false;
+  bool left_done_ = false;  // the probe side has ended (lanes may still hold its last batches)
 
   // In-memory join.
   Batch build_;

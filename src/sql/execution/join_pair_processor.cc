@@ -89,8 +89,16 @@ void JoinPairProcessor::SetBuild(const Batch* build) {
 }
 
 void JoinPairProcessor::StartProbeBatch(Batch* left) {
+  StartProbeRange(left, 0, left->num_rows());
+  owned_left_ = left;
+}
+
+void JoinPairProcessor::StartProbeRange(const Batch* left, size_t begin, size_t end) {
   left_ = left;
-  left_matched_.assign(left->num_rows(), 0);
+  owned_left_ = nullptr;
+  left_begin_ = begin;
+  left_end_ = end;
+  left_matched_.assign(end - begin, 0);
 }
 
 size_t JoinPairProcessor::PairRoom() const {
@@ -118,7 +126,7 @@ Status JoinPairProcessor::ApplyResidual(std::vector<uint32_t>* left_rows,
 Status JoinPairProcessor::AddCandidatePairs(std::vector<uint32_t>* left_rows,
                                             std::vector<uint32_t>* build_rows) {
   STEDI_RETURN_NOT_OK(ApplyResidual(left_rows, build_rows));
-  for (uint32_t l : *left_rows) left_matched_[l] = 1;
+  for (uint32_t l : *left_rows) left_matched_[l - left_begin_] = 1;
   if (!build_matched_.empty()) {
     for (uint32_t b : *build_rows) build_matched_[b] = 1;
   }
@@ -132,11 +140,11 @@ Status JoinPairProcessor::AddCandidatePairs(std::vector<uint32_t>* left_rows,
 
 Status JoinPairProcessor::FinishProbeBatch(std::span<const uint8_t> left_key_null,
                                            BuildSideFacts facts) {
-  const size_t n = left_->num_rows();
+  const size_t n = left_end_ - left_begin_;
   if (type_ == PhysicalJoinType::kLeft || type_ == PhysicalJoinType::kFull) {
     for (size_t r = 0; r < n; ++r) {
       if (!left_matched_[r]) {
-        pending_left_.push_back(static_cast<uint32_t>(r));
+        pending_left_.push_back(static_cast<uint32_t>(left_begin_ + r));
         pending_build_.push_back(kNoRow);
       }
     }
@@ -165,15 +173,16 @@ Status JoinPairProcessor::FinishProbeBatch(std::span<const uint8_t> left_key_nul
         out = !left_matched_[r];
         break;
     }
-    if (out) keep.push_back(static_cast<uint32_t>(r));
+    if (out) keep.push_back(static_cast<uint32_t>(left_begin_ + r));
   }
   if (keep.empty()) return Status::OK();
+  // Every row of an owned batch kept: the batch is done with, so its columns move on instead of
+  // being copied.
+  const bool release = owned_left_ != nullptr && keep.size() == owned_left_->num_rows();
   std::vector<Column> columns;
   columns.reserve(left_->num_columns());
   for (size_t c = 0; c < left_->num_columns(); ++c) {
-    // Every row kept: the batch is done with, so its columns move on instead of being copied.
-    columns.push_back(keep.size() == n ? left_->ReleaseColumn(c)
-                                       : TakeColumn(left_->column(c), keep));
+    columns.push_back(release ? owned_left_->ReleaseColumn(c) : TakeColumn(left_->column(c), keep));
   }
   ready_.emplace_back(output_schema_, std::move(columns), keep.size());
   return Status::OK();

@@ -41,17 +41,21 @@ class JoinPairProcessor {
   /// Starts the pairs of one left batch, which must stay alive until FinishProbeBatch. When a
   /// semi or anti join keeps all its rows, FinishProbeBatch moves its columns out.
   void StartProbeBatch(Batch* left);
+  /// Starts the pairs of rows [BEGIN, END) of LEFT, a batch other processors may be reading too
+  /// (its columns are never moved out). Left rows in pairs are LEFT's row numbers.
+  void StartProbeRange(const Batch* left, size_t begin, size_t end);
   /// Returns how many candidate pairs the next AddCandidatePairs may take, so that pending
   /// output never exceeds one batch.
   size_t PairRoom() const;
   /// Whether left rows that already matched can be skipped (semi and anti joins, not their
   /// right-hand forms: every build row a left row matches must be marked).
   bool SkipsMatchedLeftRows() const;
-  bool LeftMatched(uint32_t row) const { return left_matched_[row] != 0; }
+  bool LeftMatched(uint32_t row) const { return left_matched_[row - left_begin_] != 0; }
   /// Consumes the candidate pairs (the vectors are reused as scratch).
   Status AddCandidatePairs(std::vector<uint32_t>* left_rows, std::vector<uint32_t>* build_rows);
   /// Ends the current left batch: emits its unmatched rows (left/full/anti) or matched rows
-  /// (semi). LEFT_KEY_NULL (empty when the join has no keys) and FACTS decide NOT IN.
+  /// (semi). LEFT_KEY_NULL (one per row of the range, or empty when the join has no keys) and
+  /// FACTS decide NOT IN.
   Status FinishProbeBatch(std::span<const uint8_t> left_key_null, BuildSideFacts facts);
   /// At the end of the probe side: emits the build rows no pair matched, left columns NULL
   /// (right/full joins), or the build rows some pair matched / none did, build columns only
@@ -76,7 +80,9 @@ class JoinPairProcessor {
   std::shared_ptr<const Schema> residual_schema_;
 
   const Batch* build_ = nullptr;
-  Batch* left_ = nullptr;
+  const Batch* left_ = nullptr;
+  Batch* owned_left_ = nullptr;  // LEFT_ when its columns may be moved out
+  size_t left_begin_ = 0, left_end_ = 0;
   std::vector<uint8_t> left_matched_;
   std::vector<uint8_t> build_matched_;
   std::vector<uint32_t> pending_left_, pending_build_;

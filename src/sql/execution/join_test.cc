@@ -101,7 +101,9 @@ std::string ValueText(const Value& v) {
 // Replays batches; splits ROWS into batches of BATCH_ROWS.
 // Every string of ROWS, each twice: row parity picks the copy, so equal strings also appear
 // under different codes (a foreign Parquet writer may repeat dictionary values).
-std::shared_ptr<const Column> DictionaryOf(const std::vector<Row>& a, const std::vector<Row>& b) {
+// The distinct strings of A and B, COPIES times over (a dictionary may repeat its values).
+std::shared_ptr<const Column> DictionaryOf(const std::vector<Row>& a, const std::vector<Row>& b,
+                                           size_t copies) {
   std::vector<std::string> distinct;
   for (const auto* rows : {&a, &b}) {
     for (const Row& row : *rows) {
@@ -113,13 +115,16 @@ std::shared_ptr<const Column> DictionaryOf(const std::vector<Row>& a, const std:
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   ColumnBuilder entries(TypeId::kString);
-  for (const std::string& s : distinct) entries.AppendString(s);
-  for (const std::string& s : distinct) entries.AppendString(s);
+  for (size_t copy = 0; copy < copies; ++copy) {
+    for (const std::string& s : distinct) entries.AppendString(s);
+  }
   return std::make_shared<const Column>(entries.Finish());
 }
 
-Batch DictionaryEncoded(const Batch& batch, const std::shared_ptr<const Column>& dictionary) {
-  const size_t half = dictionary->size() / 2;
+// Row R of a string column becomes a code of copy R % COPIES of its string.
+Batch DictionaryEncoded(const Batch& batch, const std::shared_ptr<const Column>& dictionary,
+                        size_t copies) {
+  const size_t distinct = dictionary->size() / copies;
   std::vector<Column> columns;
   for (const Column& c : batch.columns()) {
     if (c.type() != TypeId::kString) {
@@ -135,7 +140,7 @@ Batch DictionaryEncoded(const Batch& batch, const std::shared_ptr<const Column>&
       }
       uint32_t code = 0;
       while (dictionary->GetString(code) != c.GetString(r)) ++code;
-      codes[r] = code + static_cast<uint32_t>(r % 2 == 0 ? 0 : half);
+      codes[r] = code + static_cast<uint32_t>((r % copies) * distinct);
     }
     columns.push_back(Column::FromDictionary(dictionary, std::move(codes), std::move(validity)));
   }
@@ -146,13 +151,14 @@ class RowsSource final : public Operator {
  public:
   // With DICTIONARY, string columns come as codes into it (as Parquet scans give them).
   RowsSource(std::shared_ptr<const Schema> schema, const std::vector<Row>& rows,
-             size_t batch_rows = 3, const std::shared_ptr<const Column>& dictionary = nullptr)
+             size_t batch_rows = 3, const std::shared_ptr<const Column>& dictionary = nullptr,
+             size_t copies = 2)
       : schema_(std::move(schema)) {
     for (size_t at = 0; at < rows.size(); at += batch_rows) {
       std::vector<Row> part(rows.begin() + at,
                             rows.begin() + std::min(rows.size(), at + batch_rows));
       Batch batch = MakeBatch(schema_, part);
-      if (dictionary) batch = DictionaryEncoded(batch, dictionary);
+      if (dictionary) batch = DictionaryEncoded(batch, dictionary, copies);
       batches_.push_back(std::move(batch));
     }
   }
@@ -230,8 +236,10 @@ struct JoinInput {
   std::vector<size_t> left_keys, right_keys;  // column positions
   // Residual "left column < right column" (positions in the concatenated row), if set.
   std::optional<std::pair<size_t, size_t>> residual_less;
-  // String columns of both sides as codes into one dictionary.
+  // String columns of both sides as codes into one dictionary, which holds each string
+  // DICTIONARY_COPIES times.
   bool dictionary_strings = false;
+  size_t dictionary_copies = 2;
 };
 
 OperatorPtr BuildHashJoin(const JoinInput& in, PhysicalJoinType type,
@@ -249,10 +257,11 @@ OperatorPtr BuildHashJoin(const JoinInput& in, PhysicalJoinType type,
         Less(Col(a, in.left_schema->field(a).type), Col(b, in.right_schema->field(b - width).type));
   }
   spec.output_schema = JoinedSchema(*in.left_schema, *in.right_schema, type);
-  auto dictionary = in.dictionary_strings ? DictionaryOf(in.left, in.right) : nullptr;
+  const size_t copies = in.dictionary_copies;
+  auto dictionary = in.dictionary_strings ? DictionaryOf(in.left, in.right, copies) : nullptr;
   return MakeHashJoin(
-      std::make_unique<RowsSource>(in.left_schema, in.left, batch_rows, dictionary),
-      std::make_unique<RowsSource>(in.right_schema, in.right, batch_rows, dictionary),
+      std::make_unique<RowsSource>(in.left_schema, in.left, batch_rows, dictionary, copies),
+      std::make_unique<RowsSource>(in.right_schema, in.right, batch_rows, dictionary, copies),
       std::move(spec), context);
 }
 
@@ -618,9 +627,44 @@ TEST_F(JoinTest, SemiAndAntiJoinsOnDictionaryKeyMatchTheReference) {
   }
 }
 
-// A probe batch of at least two output batches is split over the context's threads; every join
-// type must still give the reference result, with and without dictionary strings, also when
-// each probe row has many matches (lanes then pause and resume).
+// Every join type on one dictionary-encoded key looks each entry's build rows up once and pairs
+// rows with them: the rows must be the reference's, with and without a residual, when a row has
+// more matches than fit in one output batch (the lane resumes inside a row's list), when the
+// build side spills, and when the dictionary repeats each value so often that the lists would
+// outgrow the build side (the lane then probes row by row).
+TEST_F(JoinTest, EveryJoinOnOneDictionaryKeyMatchesTheReference) {
+  std::mt19937 rng(53);
+  ExecutionContext spill_context = context_;
+  spill_context.memory_limit_bytes = 1024;
+  ExecutionContext parallel = context_;
+  parallel.threads = 3;
+  for (auto [left_rows, right_rows, copies] :
+       {std::tuple<size_t, size_t, size_t>{500, 300, 2}, {400, 200, 5}, {33000, 6, 2}}) {
+    for (bool residual : {false, true}) {
+      JoinInput in = RandomInput(&rng, left_rows, right_rows, 4, residual);
+      in.left_keys = {1};
+      in.right_keys = {1};
+      in.dictionary_strings = true;
+      in.dictionary_copies = copies;
+      for (PhysicalJoinType type : kAllTypes) {
+        SCOPED_TRACE(std::string("type ") + JoinTypeName(type) + " left " +
+                     std::to_string(left_rows) + " copies " + std::to_string(copies) +
+                     " residual " + std::to_string(residual));
+        const std::vector<std::string> expected = ReferenceJoin(in, type);
+        EXPECT_EQ(RunHashJoin(in, type, &context_, 64), expected);
+        EXPECT_EQ(RunHashJoin(in, type, &context_, std::min(left_rows, Operator::kBatchRows)),
+                  expected);
+        EXPECT_EQ(RunHashJoin(in, type, &parallel, left_rows), expected);
+        EXPECT_EQ(RunHashJoin(in, type, &spill_context, 64), expected);
+      }
+    }
+  }
+}
+
+// A probe batch of at least two output batches is split over the context's threads, smaller
+// ones are probed a batch per thread; every join type must still give the reference result,
+// with and without dictionary strings, also when each probe row has many matches (lanes then
+// pause and resume).
 TEST_F(JoinTest, ParallelProbeLanesMatchTheReference) {
   std::mt19937 rng(7);
   ExecutionContext parallel = context_;
@@ -635,6 +679,8 @@ TEST_F(JoinTest, ParallelProbeLanesMatchTheReference) {
       for (bool dictionary : {false, true}) {
         in.dictionary_strings = dictionary;
         EXPECT_EQ(RunHashJoin(in, type, &parallel, left_rows), expected);
+        // Small batches go one to a lane.
+        EXPECT_EQ(RunHashJoin(in, type, &parallel, 1000), expected);
       }
     }
   }
@@ -945,14 +991,14 @@ TEST_F(JoinTest, SpillFileGathersRowsAndGluesRecords) {
     rows.push_back({maybe(int64_t{i}), maybe(std::string(static_cast<size_t>(i % 5), 'x')),
                     maybe(int64_t{i * 3}), maybe(int64_t{i % 2}), maybe(int64_t{i} << 35)});
   }
-  const std::shared_ptr<const Column> dictionary = DictionaryOf(rows, {});
+  const std::shared_ptr<const Column> dictionary = DictionaryOf(rows, {}, 2);
   Result<std::unique_ptr<SpillFile>> file = SpillFile::Create(&context_, schema);
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   SpillFile& f = *file.value();
   std::vector<Row> appended;
   for (bool as_codes : {false, true}) {
     Batch batch = MakeBatch(schema, rows);
-    if (as_codes) batch = DictionaryEncoded(batch, dictionary);
+    if (as_codes) batch = DictionaryEncoded(batch, dictionary, 2);
     for (int part = 0; part < 4; ++part) {
       std::vector<uint32_t> pick;
       for (uint32_t r = 0; r < rows.size(); ++r) {
@@ -1003,7 +1049,7 @@ TEST_F(JoinTest, SpillFileStoresStringRunsOnce) {
     const Value s = i % 7 == 3 ? kNull : Value(long_name + std::to_string(i / 50));
     runs.push_back({s, int64_t{i}});
   }
-  const std::shared_ptr<const Column> dictionary = DictionaryOf(runs, {});
+  const std::shared_ptr<const Column> dictionary = DictionaryOf(runs, {}, 2);
   Result<std::unique_ptr<SpillFile>> file = SpillFile::Create(&context_, schema);
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   SpillFile& f = *file.value();
@@ -1013,7 +1059,7 @@ TEST_F(JoinTest, SpillFileStoresStringRunsOnce) {
   size_t string_bytes = 0;
   for (const auto& [rows, as_codes] : parts) {
     Batch batch = MakeBatch(schema, *rows);
-    if (as_codes) batch = DictionaryEncoded(batch, dictionary);
+    if (as_codes) batch = DictionaryEncoded(batch, dictionary, 2);
     ASSERT_TRUE(f.Append(batch).ok());
     appended.insert(appended.end(), rows->begin(), rows->end());
     if (rows == &runs) {
@@ -1037,7 +1083,7 @@ TEST_F(JoinTest, SpillFileStoresStringRunsOnce) {
       again = std::move(copy.value());
       for (const auto& [rows, as_codes] : parts) {
         Batch batch = MakeBatch(schema, *rows);
-        if (as_codes) batch = DictionaryEncoded(batch, dictionary);
+        if (as_codes) batch = DictionaryEncoded(batch, dictionary, 2);
         ASSERT_TRUE(again->Append(batch).ok());
       }
       ASSERT_TRUE(again->FinishWriting().ok());

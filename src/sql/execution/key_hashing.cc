@@ -59,20 +59,21 @@ inline uint64_t DoubleBits(double d) {
   return bits;
 }
 
-// Feeds VALUE_HASH(row) of one column into HASHES; the first column initialises them.
+// Feeds VALUE_HASH(row) of one column's rows [BEGIN, END) into HASHES (entry 0 is row BEGIN);
+// the first column initialises them.
 template <typename ValueHash>
-void HashInto(const Column& c, bool first, uint64_t seed, size_t rows, uint64_t* hashes,
-              uint8_t* key_null, ValueHash value_hash) {
+void HashInto(const Column& c, bool first, uint64_t seed, size_t begin, size_t end,
+              uint64_t* hashes, uint8_t* key_null, ValueHash value_hash) {
   const bool has_nulls = c.null_count() > 0;
-  for (size_t r = 0; r < rows; ++r) {
+  for (size_t i = 0, r = begin; r < end; ++i, ++r) {
     uint64_t vh;
     if (has_nulls && c.IsNull(r)) {
-      key_null[r] = 1;
+      key_null[i] = 1;
       vh = kNullHash;
     } else {
       vh = value_hash(r);
     }
-    hashes[r] = first ? Mix(vh ^ seed) : Combine(hashes[r], vh);
+    hashes[i] = first ? Mix(vh ^ seed) : Combine(hashes[i], vh);
   }
 }
 
@@ -145,6 +146,12 @@ void KeepEqualStrings(const Column& probe, const Column& build, std::vector<uint
 
 void HashKeyColumns(std::span<const Column* const> keys, uint64_t seed, size_t rows,
                     std::vector<uint64_t>* hashes, std::vector<uint8_t>* key_null) {
+  HashKeyRows(keys, seed, 0, rows, hashes, key_null);
+}
+
+void HashKeyRows(std::span<const Column* const> keys, uint64_t seed, size_t begin, size_t end,
+                 std::vector<uint64_t>* hashes, std::vector<uint8_t>* key_null) {
+  const size_t rows = end - begin;
   hashes->assign(rows, Mix(seed));
   key_null->assign(rows, 0);
   uint64_t* h = hashes->data();
@@ -154,11 +161,11 @@ void HashKeyColumns(std::span<const Column* const> keys, uint64_t seed, size_t r
     const uint8_t* v = c->values().data();
     switch (c->type()) {
       case TypeId::kBoolean:
-        HashInto(*c, first, seed, rows, h, kn, [v](size_t r) { return Mix(v[r] + 1); });
+        HashInto(*c, first, seed, begin, end, h, kn, [v](size_t r) { return Mix(v[r] + 1); });
         break;
       case TypeId::kInt32:
       case TypeId::kDate:
-        HashInto(*c, first, seed, rows, h, kn, [v](size_t r) {
+        HashInto(*c, first, seed, begin, end, h, kn, [v](size_t r) {
           int32_t x;
           std::memcpy(&x, v + r * 4, 4);
           return Mix(static_cast<uint64_t>(static_cast<int64_t>(x)));
@@ -166,14 +173,14 @@ void HashKeyColumns(std::span<const Column* const> keys, uint64_t seed, size_t r
         break;
       case TypeId::kInt64:
       case TypeId::kTimestamp:
-        HashInto(*c, first, seed, rows, h, kn, [v](size_t r) {
+        HashInto(*c, first, seed, begin, end, h, kn, [v](size_t r) {
           uint64_t x;
           std::memcpy(&x, v + r * 8, 8);
           return Mix(x);
         });
         break;
       case TypeId::kFloat64:
-        HashInto(*c, first, seed, rows, h, kn, [v](size_t r) {
+        HashInto(*c, first, seed, begin, end, h, kn, [v](size_t r) {
           double x;
           std::memcpy(&x, v + r * 8, 8);
           return Mix(DoubleBits(x));
@@ -188,10 +195,10 @@ void HashKeyColumns(std::span<const Column* const> keys, uint64_t seed, size_t r
           for (size_t e = 0; e < dictionary.size(); ++e) {
             entry_hashes[e] = HashBytes(dictionary.GetString(e), seed);
           }
-          HashInto(*c, first, seed, rows, h, kn,
+          HashInto(*c, first, seed, begin, end, h, kn,
                    [c, &entry_hashes](size_t r) { return entry_hashes[c->code(r)]; });
         } else {
-          HashInto(*c, first, seed, rows, h, kn,
+          HashInto(*c, first, seed, begin, end, h, kn,
                    [c, seed](size_t r) { return HashBytes(c->GetString(r), seed); });
         }
         break;

@@ -14,6 +14,9 @@ namespace stedi::sql {
 /// repartition a spilled partition). Doubles hash by value: 0.0 and -0.0 alike, all NaNs alike.
 void HashKeyColumns(std::span<const Column* const> keys, uint64_t seed, size_t rows,
                     std::vector<uint64_t>* hashes, std::vector<uint8_t>* key_null);
+/// HashKeyColumns over rows [BEGIN, END) only: entry I of HASHES and KEY_NULL is row BEGIN + I.
+void HashKeyRows(std::span<const Column* const> keys, uint64_t seed, size_t begin, size_t end,
+                 std::vector<uint64_t>* hashes, std::vector<uint8_t>* key_null);
 
 /// Keeps the candidate pairs (PROBE_ROWS[i], BUILD_ROWS[i]) whose keys are equal in every
 /// column (PROBE_KEYS[k] against BUILD_KEYS[k], non-null rows only), compacting both vectors in
