@@ -326,6 +326,23 @@ Status ChunkDecoder::DecodeValues(Encoding encoding, std::string_view data, size
                                 ", which this reader does not support");
 }
 
+// Whether LEVEL_BYTES (RLE/bit-packed hybrid, bit width 1) start with one RLE run of value 1
+// covering at least COUNT levels.
+bool IsOneRunOfOnes(std::string_view level_bytes, size_t count) {
+  uint64_t header = 0;
+  size_t pos = 0;
+  for (int shift = 0; shift <= 56; shift += 7) {
+    if (pos >= level_bytes.size()) return false;
+    const auto b = static_cast<uint8_t>(level_bytes[pos++]);
+    header |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if ((b & 0x80) == 0) {
+      return (header & 1) == 0 && (header >> 1) >= count && pos < level_bytes.size() &&
+             level_bytes[pos] == 1;
+    }
+  }
+  return false;
+}
+
 Status ChunkDecoder::Emit(const std::vector<uint32_t>& levels, size_t n, size_t non_null,
                           const Values& values, uint64_t offset) {
   if (values.size(d_.type) != non_null) {
@@ -333,7 +350,7 @@ Status ChunkDecoder::Emit(const std::vector<uint32_t>& levels, size_t n, size_t 
   }
   size_t k = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (d_.max_definition_level > 0 && levels[i] == 0) {
+    if (!levels.empty() && levels[i] == 0) {
       builder_.AppendNull();
       continue;
     }
@@ -482,11 +499,15 @@ Status ChunkDecoder::Run(std::string_view chunk, uint64_t base, int64_t num_valu
         level_bytes = value_bytes.substr(4, len);
         value_bytes = value_bytes.substr(4 + len);
       }
-      STEDI_RETURN_NOT_OK(DecodeRleHybrid(level_bytes, 1, count, &levels, ctx));
-      non_null = 0;
-      for (uint32_t l : levels) {
-        if (l > 1) return Corrupt(page_offset, "definition level " + std::to_string(l));
-        non_null += l;
+      // A page without nulls usually has one run of 1s for its levels: then no level is
+      // expanded (LEVELS stays empty: every row present).
+      if (!IsOneRunOfOnes(level_bytes, count)) {
+        STEDI_RETURN_NOT_OK(DecodeRleHybrid(level_bytes, 1, count, &levels, ctx));
+        non_null = 0;
+        for (uint32_t l : levels) {
+          if (l > 1) return Corrupt(page_offset, "definition level " + std::to_string(l));
+          non_null += l;
+        }
       }
     }
     const bool dictionary_page_data =

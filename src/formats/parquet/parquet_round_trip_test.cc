@@ -639,6 +639,43 @@ TEST(ParquetWriterTest, AllNullEmptyStringsAndZeroRows) {
   EXPECT_TRUE(r2->ReadRowGroup(0, {}).status().IsInvalid());
 }
 
+// A page whose definition levels are one run of 1s is read without expanding them; a page
+// whose levels start with such a run and then turn to nulls must keep its nulls.
+TEST(ParquetWriterTest, PagesStartingWithPresentRowsKeepTheirLaterNulls) {
+  auto fs = NewMemoryFileSystem();
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{{"n", TypeId::kInt64, true, 1},
+                                                                  {"d", TypeId::kFloat64, true, 2},
+                                                                  {"s", TypeId::kString, true, 3}});
+  constexpr int kRows = 3000;
+  auto present = [](int r) { return r < 1000 || r >= 2000; };  // nulls in the middle
+  BatchBuilder bb(schema);
+  for (int r = 0; r < kRows; ++r) {
+    if (!present(r)) {
+      for (size_t c = 0; c < 3; ++c) bb.column(c).AppendNull();
+      continue;
+    }
+    bb.column(0).AppendInt64(r);
+    bb.column(1).AppendDouble(r % 5);
+    bb.column(2).AppendString(r % 2 ? "odd" : "even");
+  }
+  WriteFile(*fs, "/levels.parquet", schema, {bb.Finish()}, WriterOptions{});
+  auto reader = OpenReader(*fs, "/levels.parquet");
+  ASSERT_NE(reader, nullptr);
+  auto batch = reader->ReadRowGroup(0, {0, 1, 2});
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->num_rows(), static_cast<size_t>(kRows));
+  for (size_t c = 0; c < 3; ++c) {
+    SCOPED_TRACE("column " + std::to_string(c));
+    EXPECT_EQ(batch->column(c).null_count(), 1000u);
+    for (int r = 0; r < kRows; r += 250) {
+      EXPECT_EQ(batch->column(c).IsNull(r), !present(r)) << "row " << r;
+    }
+  }
+  EXPECT_EQ(batch->column(0).GetInt64(2999), 2999);
+  EXPECT_EQ(batch->column(1).GetDouble(2004), 4.0);
+  EXPECT_EQ(batch->column(2).GetString(2001), "odd");
+}
+
 TEST(ParquetWriterTest, RejectsMismatchedBatchesAndBadOptions) {
   auto fs = NewMemoryFileSystem();
   auto schema = AllTypesSchema(false);
