@@ -17,11 +17,13 @@ namespace stedi {
 /// `validity` has one byte per row (1 = present) or is empty when no row is null.
 ///
 /// A string or binary column may instead be dictionary-encoded: `values` then holds one uint32
-/// code per row (0 where null) into a shared dictionary column of distinct strings, and
-/// `offsets` is empty. Parquet scans produce such columns and gathers keep them, so a join
-/// hashes each distinct string once and a writer reuses the dictionary instead of copying and
-/// re-hashing every row. GetString hides the difference; code touching raw string buffers must
-/// check is_dictionary() (or use Materialized()).
+/// code per row (0 where null) into a shared dictionary column, and `offsets` is empty. Parquet
+/// scans produce such columns (their entries distinct within a file) and so does a join's build
+/// side (its own rows as entries, which may repeat), and gathers keep them, so a join hashes
+/// each entry once and a writer reuses the dictionary instead of copying and re-hashing every
+/// row. Equal codes of one dictionary are equal values; different codes may be too. GetString hides
+/// the difference; code touching raw string buffers must check is_dictionary() (or use
+/// Materialized()).
 class Column {
  public:
   Column() = default;

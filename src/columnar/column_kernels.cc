@@ -100,6 +100,13 @@ Column ConcatenateColumns(std::span<const Column> columns) {
   return ConcatenateColumns(parts);
 }
 
+Column AsIdentityDictionary(Column source) {
+  std::vector<uint32_t> codes(source.size());
+  for (size_t r = 0; r < codes.size(); ++r) codes[r] = static_cast<uint32_t>(r);
+  return Column::FromDictionary(std::make_shared<const Column>(std::move(source)), std::move(codes),
+                                {});
+}
+
 Batch ConcatenateBatches(const std::shared_ptr<const Schema>& schema,
                          std::span<const Batch> batches) {
   std::vector<Column> columns;

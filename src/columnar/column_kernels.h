@@ -21,6 +21,11 @@ Column NullColumn(TypeId type, size_t count);
 /// Concatenates COLUMNS (all of one type), given by value or by pointer.
 Column ConcatenateColumns(std::span<const Column> columns);
 Column ConcatenateColumns(std::span<const Column* const> columns);
+/// Returns SOURCE, a plain string or binary column without nulls, as codes 0..size()-1 of a
+/// dictionary that is SOURCE itself (moved, not copied). Gathers from it then copy four-byte
+/// codes instead of strings, and later hashing and writing see each row's entry once. The
+/// entries need not be distinct.
+Column AsIdentityDictionary(Column source);
 /// Concatenates BATCHES, which share SCHEMA; an empty list gives an empty batch of SCHEMA.
 Batch ConcatenateBatches(const std::shared_ptr<const Schema>& schema,
                          std::span<const Batch> batches);

@@ -326,6 +326,7 @@ Status ColumnChunkWriter::AppendValues(const Column& column, size_t offset, size
   const size_t end = offset + length;
   T previous{};  // a view into COLUMN for strings: valid during this call only
   uint32_t previous_index = 0;
+  uint32_t previous_code = 0;  // PREVIOUS's code, for a dictionary-encoded string column
   bool has_previous = false;
   while (row < end) {
     // The page and dictionary limits are checked once per block of rows rather than per value,
@@ -350,6 +351,30 @@ Status ColumnChunkWriter::AppendValues(const Column& column, size_t offset, size
     const bool block_statistics = kNumber && validity == nullptr;
     if constexpr (kNumber) {
       if (block_statistics) run.AddAll(column, row, block_end);
+    }
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      if (use_dictionary_ && source_dictionary) {
+        // Equal codes are equal strings: a row repeating the previous row's code reuses its
+        // index and size without reading the string. (Unequal codes may still be equal
+        // strings in a foreign file's dictionary; SourceCodeIndex maps both to one index.)
+        for (; row < block_end; ++row) {
+          if (validity != nullptr && validity[row] == 0) {
+            ++run.nulls;
+            continue;
+          }
+          const uint32_t code = column.code(row);
+          if (!has_previous || code != previous_code) {
+            previous = source_dictionary_->GetString(code);
+            run.Add(previous);
+            previous_index = SourceCodeIndex(column, row, previous);
+            previous_code = code;
+            has_previous = true;
+          }
+          indices_.push_back(previous_index);
+          page_plain_bytes_ += PlainSize(previous);
+          ++chunk_dictionary_values_;
+        }
+      }
     }
     for (; row < block_end; ++row) {
       if (validity != nullptr && validity[row] == 0) {

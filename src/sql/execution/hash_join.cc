@@ -10,6 +10,7 @@
 #include "sql/execution/key_hashing.h"
 #include "sql/execution/memory_budget.h"
 #include "sql/execution/spill_file.h"
+#include "sql/execution/string_key_groups.h"
 #include "sql/expression/evaluator.h"
 
 namespace stedi::sql {
@@ -107,7 +108,8 @@ struct ProbeLane {
   std::vector<uint64_t> hashes;
   std::vector<uint8_t> key_null;
   std::vector<uint32_t> heads;
-  size_t row = 0;  // the next row to probe, counted from BEGIN
+  DictionaryHashCache hash_cache;  // key dictionaries that recur across batches
+  size_t row = 0;                  // the next row to probe, counted from BEGIN
   bool in_chain = false;
   uint32_t chain = JoinHashTable::kEnd;
   std::vector<uint32_t> candidate_left, candidate_build;
@@ -123,8 +125,16 @@ struct ProbeLane {
   std::vector<uint32_t> entry_match;
   std::vector<uint32_t> entry_offsets, entry_rows;
   uint32_t match_at = 0;  // how far into its row's list the lane got (output was full)
+  // Joins on a dictionary-encoded string and an integer scan the build rows of the row's string
+  // (StringKeyGroups); ENTRY_GROUP maps the entries of GROUPED_DICTIONARY to their groups.
+  bool by_groups = false;
+  std::shared_ptr<const Column> grouped_dictionary;
+  size_t grouped_rows_seen = 0;  // rows probed with that dictionary, before it was mapped
+  std::vector<uint32_t> entry_group;
 };
 
+// Build sides up to this many rows keep their strings as codes (EncodeBuildStrings).
+constexpr size_t kMaxBuildRowsAsCodes = 4 << 20;
 // Probe batches at least this large are split over the context's threads.
 constexpr size_t kMinParallelProbeRows = 2 * Operator::kBatchRows;
 // Batches at least this large are written to their partitions' spill files by all threads.
@@ -260,13 +270,26 @@ class HashJoinOperator final : public Operator {
       build_ = Batch(schema, std::move(columns), rows);
     }
     batches.clear();
+    EncodeBuildStrings();
     STEDI_RETURN_NOT_OK(build_keys_.Evaluate(spec_->right_keys, build_));
+    local_facts_.nonempty = build_.num_rows() > 0;
+    local_facts_.has_null_key =
+        std::any_of(build_keys_.columns().begin(), build_keys_.columns().end(),
+                    [](const Column* c) { return c->null_count() > 0; });
+    for (const auto& lane : lanes_) lane->processor.SetBuild(&build_);
+    if (build_.num_rows() == 0 && NeedsBuildRows(spec_->type)) done_ = true;
+    if (spec_->type == PhysicalJoinType::kAntiNullAware && facts().has_null_key) done_ = true;
+    return Status::OK();
+  }
+
+  // Builds the hash table over the build side, the first time a lane probes by hash: lanes
+  // that probe by StringKeyGroups need none.
+  void EnsureHashTable() {
+    if (table_built_) return;
+    table_built_ = true;
     std::vector<uint64_t> hashes;
     std::vector<uint8_t> key_null;
     HashKeyColumns(build_keys_.columns(), 0, build_.num_rows(), &hashes, &key_null);
-    local_facts_.nonempty = build_.num_rows() > 0;
-    local_facts_.has_null_key =
-        std::find(key_null.begin(), key_null.end(), uint8_t{1}) != key_null.end();
     if (lanes_[0]->processor.SkipsMatchedLeftRows() && spec_->residual == nullptr) {
       const std::function<bool(uint32_t, uint32_t)> same_key = [this](uint32_t a, uint32_t b) {
         return RowKeysEqual(build_keys_.columns(), a, build_keys_.columns(), b);
@@ -275,10 +298,29 @@ class HashJoinOperator final : public Operator {
     } else {
       table_.Build(hashes, key_null, nullptr, BuildThreads());
     }
-    for (const auto& lane : lanes_) lane->processor.SetBuild(&build_);
-    if (build_.num_rows() == 0 && NeedsBuildRows(spec_->type)) done_ = true;
-    if (spec_->type == PhysicalJoinType::kAntiNullAware && facts().has_null_key) done_ = true;
-    return Status::OK();
+  }
+
+  // Turns the build side's plain string columns into codes of themselves: an output row then
+  // gathers four bytes instead of a string (an e-mail, a device id), and a join or writer
+  // downstream hashes or looks up each build row's string once instead of once per output row.
+  // Not for very large builds: a writer maps a source dictionary's codes in an array of its
+  // size, once per row group.
+  void EncodeBuildStrings() {
+    const size_t rows = build_.num_rows();
+    if (rows == 0 || rows > kMaxBuildRowsAsCodes) return;
+    auto plain_strings = [](const Column& c) {
+      return IsVariableWidth(c.type()) && !c.is_dictionary() && c.null_count() == 0;
+    };
+    if (std::none_of(build_.columns().begin(), build_.columns().end(), plain_strings)) return;
+    const std::shared_ptr<const Schema> schema = build_.schema();
+    std::vector<Column> columns;
+    columns.reserve(build_.num_columns());
+    for (size_t c = 0; c < build_.num_columns(); ++c) {
+      Column column = build_.ReleaseColumn(c);
+      const bool encode = plain_strings(column);
+      columns.push_back(encode ? AsIdentityDictionary(std::move(column)) : std::move(column));
+    }
+    build_ = Batch(schema, std::move(columns), rows);
   }
 
   JoinPairProcessor NewProcessor() const {
@@ -309,6 +351,32 @@ class HashJoinOperator final : public Operator {
     const Column& key = *lane.keys.columns()[0];
     return key.is_dictionary() && key.dictionary() != lane.refused_dictionary &&
            (key.dictionary() == lane.dictionary || key.dictionary()->size() <= lane.rows());
+  }
+
+  // Whether LANE's batch can be probed by StringKeyGroups: two keys, the string one
+  // dictionary-encoded. The groups are built for the first such batch; a dictionary is mapped
+  // to them once the rows probed with it reach an eighth of its size (a large dictionary met
+  // by a few rows is not worth looking up whole).
+  bool ProbesByGroups(ProbeLane& lane) {
+    if (lane.keys.columns().size() != 2 || groups_state_ == GroupsState::kUnusable) return false;
+    const size_t string_key = IsVariableWidth(lane.keys.columns()[0]->type()) ? 0 : 1;
+    const Column& key = *lane.keys.columns()[string_key];
+    if (!key.is_dictionary()) return false;
+    if (groups_state_ == GroupsState::kNotBuilt) {
+      groups_state_ =
+          key_groups_.Build(build_keys_.columns()) ? GroupsState::kBuilt : GroupsState::kUnusable;
+      if (groups_state_ == GroupsState::kUnusable) return false;
+    }
+    if (lane.grouped_dictionary == key.dictionary() && !lane.entry_group.empty()) return true;
+    if (lane.grouped_dictionary != key.dictionary()) {
+      lane.grouped_dictionary = key.dictionary();
+      lane.grouped_rows_seen = 0;
+      lane.entry_group.clear();
+    }
+    lane.grouped_rows_seen += lane.rows();
+    if (8 * lane.grouped_rows_seen < key.dictionary()->size()) return false;
+    key_groups_.MapEntries(*key.dictionary(), &lane.entry_group);
+    return !lane.entry_group.empty();
   }
 
   // Lists, for each entry of LANE's key dictionary, the build rows with that key, in the order
@@ -381,15 +449,18 @@ class HashJoinOperator final : public Operator {
     lane.begin = begin;
     lane.end = end;
     STEDI_RETURN_NOT_OK(lane.keys.Evaluate(spec_->left_keys, *lane.probe));
-    lane.by_dictionary = ProbesByDictionary(lane) && MatchDictionary(lane);
-    if (lane.by_dictionary) {
-      const Column& key = *lane.keys.columns()[0];
+    lane.by_groups = ProbesByGroups(lane);
+    if (!lane.by_groups) EnsureHashTable();
+    lane.by_dictionary = !lane.by_groups && ProbesByDictionary(lane) && MatchDictionary(lane);
+    if (lane.by_dictionary || lane.by_groups) {
       lane.key_null.assign(lane.rows(), 0);
-      if (key.null_count() > 0) {
-        for (size_t r = begin; r < end; ++r) lane.key_null[r - begin] = key.IsNull(r) ? 1 : 0;
+      for (const Column* key : lane.keys.columns()) {
+        if (key->null_count() == 0) continue;
+        for (size_t r = begin; r < end; ++r) lane.key_null[r - begin] |= key->IsNull(r) ? 1 : 0;
       }
     } else {
-      HashKeyRows(lane.keys.columns(), 0, begin, end, &lane.hashes, &lane.key_null);
+      HashKeyRows(lane.keys.columns(), 0, begin, end, &lane.hashes, &lane.key_null,
+                  &lane.hash_cache);
       table_.FirstOfEach(lane.hashes, &lane.heads);
     }
     if (owned) {
@@ -535,10 +606,63 @@ class HashJoinOperator final : public Operator {
     return HandOverCandidates(lane, found, /*check_keys=*/false);
   }
 
+  // StepLane for a lane probing by StringKeyGroups: a row's candidates are the rows of its
+  // string's group with its integer; the pairs need no key check.
+  Status StepLaneByGroups(ProbeLane& lane) {
+    JoinPairProcessor& processor = lane.processor;
+    const size_t room = processor.PairRoom();
+    const size_t rows = lane.rows();
+    const uint32_t base = static_cast<uint32_t>(lane.begin);
+    const Column& strings = *lane.keys.columns()[key_groups_.string_key()];
+    const Column& integers = *lane.keys.columns()[1 - key_groups_.string_key()];
+    const bool wide = FixedWidth(integers.type()) == 8;
+    const bool first_only = processor.SkipsMatchedLeftRows() && spec_->residual == nullptr;
+    const uint8_t* key_null = lane.key_null.data();
+    const uint32_t* entry_group = lane.entry_group.data();
+    const uint32_t* offsets = key_groups_.offsets();
+    const uint32_t* group_rows = key_groups_.rows();
+    const int64_t* values = key_groups_.values();
+    lane.candidate_left.resize(room);
+    lane.candidate_build.resize(room);
+    uint32_t* out_left = lane.candidate_left.data();
+    uint32_t* out_build = lane.candidate_build.data();
+    size_t found = 0;
+    size_t row = lane.row;
+    uint32_t at = lane.match_at;
+    while (row < rows && found < room) {
+      const uint32_t group =
+          key_null[row] ? StringKeyGroups::kNoGroup : entry_group[strings.code(base + row)];
+      if (group == StringKeyGroups::kNoGroup) {
+        ++row;
+        continue;
+      }
+      const int64_t value = StringKeyGroups::IntegerAt(integers, base + row, wide);
+      const uint32_t end = offsets[group + 1];
+      uint32_t i = at != 0 ? at : key_groups_.LowerBound(group, value);
+      for (; i < end && values[i] == value; ++i) {
+        if (found == room) break;  // resumes here with the next output batch
+        out_left[found] = base + static_cast<uint32_t>(row);
+        out_build[found] = group_rows[i];
+        ++found;
+        if (first_only) i = end - 1;
+      }
+      if (i < end && values[i] == value) {
+        at = i;  // the position itself: never 0, as a group's first row cannot follow a match
+      } else {
+        ++row;
+        at = 0;
+      }
+    }
+    lane.match_at = at;
+    lane.row = row;
+    return HandOverCandidates(lane, found, /*check_keys=*/false);
+  }
+
   // Walks LANE's hash chains until one output batch worth of candidates is gathered, then
   // checks their keys and hands them to the lane's processor.
   Status StepLane(ProbeLane& lane) {
     if (lane.by_dictionary) return StepLaneByDictionary(lane);
+    if (lane.by_groups) return StepLaneByGroups(lane);
     JoinPairProcessor& processor = lane.processor;
     const size_t room = processor.PairRoom();
     const bool skip_matched = processor.SkipsMatchedLeftRows();
@@ -725,6 +849,10 @@ class HashJoinOperator final : public Operator {
   Batch build_;
   KeyColumns build_keys_;
   JoinHashTable table_;
+  enum class GroupsState { kNotBuilt, kBuilt, kUnusable };
+  GroupsState groups_state_ = GroupsState::kNotBuilt;
+  StringKeyGroups key_groups_;  // when kBuilt
+  bool table_built_ = false;
   // Lane 0 probes batches whole; more lanes appear for slices of large batches.
   std::vector<std::unique_ptr<ProbeLane>> lanes_;
 

@@ -18,6 +18,7 @@
 #include "sql/execution/key_hashing.h"
 #include "sql/execution/memory_budget.h"
 #include "sql/execution/spill_file.h"
+#include "sql/execution/string_key_groups.h"
 #include "storage/file_system.h"
 
 namespace stedi::sql {
@@ -659,6 +660,126 @@ TEST_F(JoinTest, EveryJoinOnOneDictionaryKeyMatchesTheReference) {
       }
     }
   }
+}
+
+// Joins on a dictionary-encoded string and an integer scan the build rows of the row's string
+// (StringKeyGroups) instead of hashing: every join type must give the reference's rows, with
+// and without a residual, when a row has more matches than fit in one output batch (the lane
+// resumes inside a group), with NULL in either key on either side, with parallel lanes and a
+// spilled build side, and when one string has too many rows for groups (the join then hashes).
+TEST_F(JoinTest, EveryJoinOnAStringAndAnIntegerKeyMatchesTheReference) {
+  std::mt19937 rng(61);
+  ExecutionContext spill_context = context_;
+  spill_context.memory_limit_bytes = 1024;
+  ExecutionContext parallel = context_;
+  parallel.threads = 3;
+  // LEFT_ROWS probe rows; the build side has RIGHT_ROWS rows over STRINGS strings, plus
+  // CROWDED rows of one more string (more than a group may hold when above 64).
+  for (auto [left_rows, right_rows, strings, integers, crowded] :
+       {std::tuple<size_t, size_t, int, int, size_t>{600, 400, 40, 6, 0},
+        {33000, 300, 30, 3, 0},
+        {500, 300, 30, 10, 70}}) {
+    for (bool residual : {false, true}) {
+      JoinInput in;
+      in.left_schema =
+          MakeSchema({{"t", TypeId::kInt64}, {"d", TypeId::kString}, {"a", TypeId::kInt64}});
+      in.right_schema =
+          MakeSchema({{"t", TypeId::kInt64}, {"d", TypeId::kString}, {"b", TypeId::kInt64}});
+      std::uniform_int_distribution<int> string(0, strings - 1), integer(0, integers - 1),
+          pct(0, 99), val(0, 20);
+      auto row = [&](const std::string& d) {
+        return Row{pct(rng) < 5 ? kNull : Value(int64_t{integer(rng)}),
+                   pct(rng) < 5 ? kNull : Value(d), Value(int64_t{val(rng)})};
+      };
+      for (size_t i = 0; i < left_rows; ++i) {
+        in.left.push_back(row("dev" + std::to_string(string(rng))));
+      }
+      for (size_t i = 0; i < right_rows; ++i) {
+        in.right.push_back(row("dev" + std::to_string(string(rng))));
+      }
+      for (size_t i = 0; i < crowded; ++i) {
+        in.right.push_back(row("crowded"));
+        in.left.push_back(row("crowded"));
+      }
+      std::shuffle(in.right.begin(), in.right.end(), rng);
+      in.left_keys = {1, 0};
+      in.right_keys = {1, 0};
+      if (residual) in.residual_less = std::make_pair(size_t{2}, size_t{5});
+      in.dictionary_strings = true;
+      for (PhysicalJoinType type : kAllTypes) {
+        SCOPED_TRACE(std::string("type ") + JoinTypeName(type) + " left " +
+                     std::to_string(left_rows) + " crowded " + std::to_string(crowded) +
+                     " residual " + std::to_string(residual));
+        const std::vector<std::string> expected = ReferenceJoin(in, type);
+        EXPECT_EQ(RunHashJoin(in, type, &context_, 64), expected);
+        EXPECT_EQ(RunHashJoin(in, type, &context_, std::min(left_rows, Operator::kBatchRows)),
+                  expected);
+        EXPECT_EQ(RunHashJoin(in, type, &parallel, left_rows), expected);
+        EXPECT_EQ(RunHashJoin(in, type, &spill_context, 64), expected);
+      }
+    }
+  }
+}
+
+// Groups hold each string's rows ordered by integer, then by row; LowerBound finds a value's
+// first row; rows with a NULL key are in no group; a crowded string or keys of other kinds make
+// Build refuse.
+TEST(StringKeyGroupsTest, GroupsRowsByStringOrderedByIntegerAndRow) {
+  auto schema = MakeSchema({{"d", TypeId::kString}, {"t", TypeId::kInt64}});
+  std::vector<Row> rows = {{std::string("b"), int64_t{5}},
+                           {std::string("a"), int64_t{7}},
+                           {std::string("b"), int64_t{2}},
+                           {std::string("b"), kNull},
+                           {kNull, int64_t{2}},
+                           {std::string("b"), int64_t{5}},
+                           {std::string("a"), int64_t{1}}};
+  const Batch batch = MakeBatch(schema, rows);
+  const Column* keys[] = {&batch.column(0), &batch.column(1)};
+  StringKeyGroups groups;
+  ASSERT_TRUE(groups.Build(keys));
+  EXPECT_EQ(groups.string_key(), 0u);
+  ColumnBuilder entries(TypeId::kString);
+  for (const char* s : {"a", "c", "b"}) entries.AppendString(s);
+  const Column dictionary = entries.Finish();
+  std::vector<uint32_t> of_entry;
+  groups.MapEntries(dictionary, &of_entry);
+  ASSERT_EQ(of_entry.size(), 3u);
+  EXPECT_EQ(of_entry[1], StringKeyGroups::kNoGroup);
+  const uint32_t a = of_entry[0], b = of_entry[2];
+  ASSERT_NE(a, StringKeyGroups::kNoGroup);
+  ASSERT_NE(b, StringKeyGroups::kNoGroup);
+  auto listed = [&](uint32_t g) {
+    std::vector<std::pair<int64_t, uint32_t>> out;
+    for (uint32_t i = groups.offsets()[g]; i < groups.offsets()[g + 1]; ++i) {
+      out.emplace_back(groups.values()[i], groups.rows()[i]);
+    }
+    return out;
+  };
+  using Listed = std::vector<std::pair<int64_t, uint32_t>>;
+  EXPECT_EQ(listed(a), (Listed{{1, 6}, {7, 1}}));
+  EXPECT_EQ(listed(b), (Listed{{2, 2}, {5, 0}, {5, 5}}));
+  const uint32_t first_b = groups.offsets()[b];
+  EXPECT_EQ(groups.LowerBound(b, 1), first_b);
+  EXPECT_EQ(groups.LowerBound(b, 2), first_b);
+  EXPECT_EQ(groups.LowerBound(b, 3), first_b + 1);
+  EXPECT_EQ(groups.LowerBound(b, 5), first_b + 1);
+  EXPECT_EQ(groups.LowerBound(b, 6), first_b + 3);
+
+  std::vector<Row> crowded;
+  for (size_t i = 0; i <= StringKeyGroups::kMaxGroupRows; ++i) {
+    crowded.push_back({std::string("x"), static_cast<int64_t>(i)});
+  }
+  const Batch too_many = MakeBatch(schema, crowded);
+  const Column* crowded_keys[] = {&too_many.column(0), &too_many.column(1)};
+  EXPECT_FALSE(groups.Build(crowded_keys));
+  crowded.pop_back();
+  const Batch just_fits = MakeBatch(schema, crowded);
+  const Column* fitting_keys[] = {&just_fits.column(0), &just_fits.column(1)};
+  EXPECT_TRUE(groups.Build(fitting_keys));
+  const Column* two_strings[] = {&batch.column(0), &batch.column(0)};
+  EXPECT_FALSE(groups.Build(two_strings));
+  const Column* one_key[] = {&batch.column(0)};
+  EXPECT_FALSE(groups.Build(one_key));
 }
 
 // A probe batch of at least two output batches is split over the context's threads, smaller

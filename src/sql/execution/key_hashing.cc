@@ -142,7 +142,34 @@ void KeepEqualStrings(const Column& probe, const Column& build, std::vector<uint
   br->resize(kept);
 }
 
+// Hashes every entry of DICTIONARY into OUT, as HashBytes hashes the row's string.
+void HashEntries(const Column& dictionary, uint64_t seed, uint64_t* out) {
+  for (size_t e = 0; e < dictionary.size(); ++e) out[e] = HashBytes(dictionary.GetString(e), seed);
+}
+
 }  // namespace
+
+const uint64_t* DictionaryHashCache::EntryHashes(size_t key,
+                                                 const std::shared_ptr<const Column>& dictionary,
+                                                 uint64_t seed, size_t rows) {
+  if (entries_.size() <= key) entries_.resize(key + 1);
+  Entry& entry = entries_[key];
+  if (entry.dictionary != dictionary || entry.seed != seed) {
+    entry.dictionary = dictionary;
+    entry.seed = seed;
+    entry.rows_seen = 0;
+    entry.hashes.clear();
+  }
+  if (entry.hashes.empty()) {
+    entry.rows_seen += rows;
+    // Hashing the entries costs about what hashing as many rows does: worth it once the rows
+    // hashed with this dictionary reach its size (at most twice the per-row work overall).
+    if (entry.rows_seen < dictionary->size()) return nullptr;
+    entry.hashes.resize(dictionary->size());
+    HashEntries(*dictionary, seed, entry.hashes.data());
+  }
+  return entry.hashes.data();
+}
 
 void HashKeyColumns(std::span<const Column* const> keys, uint64_t seed, size_t rows,
                     std::vector<uint64_t>* hashes, std::vector<uint8_t>* key_null) {
@@ -150,14 +177,17 @@ void HashKeyColumns(std::span<const Column* const> keys, uint64_t seed, size_t r
 }
 
 void HashKeyRows(std::span<const Column* const> keys, uint64_t seed, size_t begin, size_t end,
-                 std::vector<uint64_t>* hashes, std::vector<uint8_t>* key_null) {
+                 std::vector<uint64_t>* hashes, std::vector<uint8_t>* key_null,
+                 DictionaryHashCache* cache) {
   const size_t rows = end - begin;
   hashes->assign(rows, Mix(seed));
   key_null->assign(rows, 0);
   uint64_t* h = hashes->data();
   uint8_t* kn = key_null->data();
   bool first = true;
-  for (const Column* c : keys) {
+  std::vector<uint64_t> entry_hashes;  // a dictionary's, when no cache keeps them
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const Column* c = keys[k];
     const uint8_t* v = c->values().data();
     switch (c->type()) {
       case TypeId::kBoolean:
@@ -188,15 +218,18 @@ void HashKeyRows(std::span<const Column* const> keys, uint64_t seed, size_t begi
         break;
       case TypeId::kString:
       case TypeId::kBinary:
-        if (c->is_dictionary() && c->dictionary()->size() <= rows) {
+        const uint64_t* by_code = nullptr;
+        if (c->is_dictionary() && cache != nullptr) {
+          by_code = cache->EntryHashes(k, c->dictionary(), seed, rows);
+        } else if (c->is_dictionary() && c->dictionary()->size() <= rows) {
+          entry_hashes.resize(c->dictionary()->size());
+          HashEntries(*c->dictionary(), seed, entry_hashes.data());
+          by_code = entry_hashes.data();
+        }
+        if (by_code != nullptr) {
           // Each distinct string is hashed once; rows look their hash up by code.
-          const Column& dictionary = *c->dictionary();
-          std::vector<uint64_t> entry_hashes(dictionary.size());
-          for (size_t e = 0; e < dictionary.size(); ++e) {
-            entry_hashes[e] = HashBytes(dictionary.GetString(e), seed);
-          }
           HashInto(*c, first, seed, begin, end, h, kn,
-                   [c, &entry_hashes](size_t r) { return entry_hashes[c->code(r)]; });
+                   [c, by_code](size_t r) { return by_code[c->code(r)]; });
         } else {
           HashInto(*c, first, seed, begin, end, h, kn,
                    [c, seed](size_t r) { return HashBytes(c->GetString(r), seed); });

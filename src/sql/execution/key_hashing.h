@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -14,9 +15,33 @@ namespace stedi::sql {
 /// repartition a spilled partition). Doubles hash by value: 0.0 and -0.0 alike, all NaNs alike.
 void HashKeyColumns(std::span<const Column* const> keys, uint64_t seed, size_t rows,
                     std::vector<uint64_t>* hashes, std::vector<uint8_t>* key_null);
+
+/// The hashes of the entries of the dictionaries a series of HashKeyRows calls meets, one per
+/// key column. A join's output gathers a build column as codes of the build side's dictionary,
+/// larger than any one batch: hashing its entries once, when the batches hashed with it add up
+/// to its size, replaces hashing a string per row by a lookup. One cache per thread.
+class DictionaryHashCache {
+ public:
+  /// The entry hashes of KEY's dictionary under SEED, computed once ROWS more rows bring those
+  /// hashed with it to its size; null until then (the caller hashes the rows' strings).
+  const uint64_t* EntryHashes(size_t key, const std::shared_ptr<const Column>& dictionary,
+                              uint64_t seed, size_t rows);
+
+ private:
+  struct Entry {
+    std::shared_ptr<const Column> dictionary;  // held: its address identifies it
+    uint64_t seed = 0;
+    size_t rows_seen = 0;
+    std::vector<uint64_t> hashes;  // empty until computed
+  };
+  std::vector<Entry> entries_;  // one per key column
+};
+
 /// HashKeyColumns over rows [BEGIN, END) only: entry I of HASHES and KEY_NULL is row BEGIN + I.
+/// With a CACHE, dictionaries recurring across calls have their entries hashed once.
 void HashKeyRows(std::span<const Column* const> keys, uint64_t seed, size_t begin, size_t end,
-                 std::vector<uint64_t>* hashes, std::vector<uint8_t>* key_null);
+                 std::vector<uint64_t>* hashes, std::vector<uint8_t>* key_null,
+                 DictionaryHashCache* cache = nullptr);
 
 /// Keeps the candidate pairs (PROBE_ROWS[i], BUILD_ROWS[i]) whose keys are equal in every
 /// column (PROBE_KEYS[k] against BUILD_KEYS[k], non-null rows only), compacting both vectors in
