@@ -354,9 +354,9 @@ class HashJoinOperator final : public Operator {
   }
 
   // Whether LANE's batch can be probed by StringKeyGroups: two keys, the string one
-  // dictionary-encoded. The groups are built for the first such batch; a dictionary is mapped
-  // to them once the rows probed with it reach an eighth of its size (a large dictionary met
-  // by a few rows is not worth looking up whole).
+  // dictionary-encoded. The groups are built for the first such batch. A dictionary no larger
+  // than the build side is mapped to them at once (cheaper than the hash table it spares); a
+  // larger one once the rows probed with it reach an eighth of its size.
   bool ProbesByGroups(ProbeLane& lane) {
     if (lane.keys.columns().size() != 2 || groups_state_ == GroupsState::kUnusable) return false;
     const size_t string_key = IsVariableWidth(lane.keys.columns()[0]->type()) ? 0 : 1;
@@ -374,7 +374,8 @@ class HashJoinOperator final : public Operator {
       lane.entry_group.clear();
     }
     lane.grouped_rows_seen += lane.rows();
-    if (8 * lane.grouped_rows_seen < key.dictionary()->size()) return false;
+    const size_t entries = key.dictionary()->size();
+    if (entries > build_.num_rows() && 8 * lane.grouped_rows_seen < entries) return false;
     key_groups_.MapEntries(*key.dictionary(), &lane.entry_group);
     return !lane.entry_group.empty();
   }
