@@ -373,6 +373,26 @@ class JoinTest : public ::testing::Test {
     context_.fs = memory_fs_.get();
     context_.temp_dir = "/tmp-spill";
   }
+  // Every join type of IN must give the reference's rows probed in batches of 64 rows and of
+  // up to LEFT_ROWS rows, on three threads, and with the build side spilled. LABEL names the
+  // case in failures.
+  void ExpectEveryJoinTypeMatchesTheReference(const JoinInput& in, size_t left_rows,
+                                              const std::string& label) {
+    ExecutionContext spill_context = context_;
+    spill_context.memory_limit_bytes = 1024;
+    ExecutionContext parallel = context_;
+    parallel.threads = 3;
+    for (PhysicalJoinType type : kAllTypes) {
+      SCOPED_TRACE(std::string("type ") + JoinTypeName(type) + " " + label);
+      const std::vector<std::string> expected = ReferenceJoin(in, type);
+      EXPECT_EQ(RunHashJoin(in, type, &context_, 64), expected);
+      EXPECT_EQ(RunHashJoin(in, type, &context_, std::min(left_rows, Operator::kBatchRows)),
+                expected);
+      EXPECT_EQ(RunHashJoin(in, type, &parallel, left_rows), expected);
+      EXPECT_EQ(RunHashJoin(in, type, &spill_context, 64), expected);
+    }
+  }
+
   std::unique_ptr<FileSystem> memory_fs_;
   ExecutionContext context_;
 };
@@ -635,10 +655,6 @@ TEST_F(JoinTest, SemiAndAntiJoinsOnDictionaryKeyMatchTheReference) {
 // outgrow the build side (the lane then probes row by row).
 TEST_F(JoinTest, EveryJoinOnOneDictionaryKeyMatchesTheReference) {
   std::mt19937 rng(53);
-  ExecutionContext spill_context = context_;
-  spill_context.memory_limit_bytes = 1024;
-  ExecutionContext parallel = context_;
-  parallel.threads = 3;
   for (auto [left_rows, right_rows, copies] :
        {std::tuple<size_t, size_t, size_t>{500, 300, 2}, {400, 200, 5}, {33000, 6, 2}}) {
     for (bool residual : {false, true}) {
@@ -647,17 +663,10 @@ TEST_F(JoinTest, EveryJoinOnOneDictionaryKeyMatchesTheReference) {
       in.right_keys = {1};
       in.dictionary_strings = true;
       in.dictionary_copies = copies;
-      for (PhysicalJoinType type : kAllTypes) {
-        SCOPED_TRACE(std::string("type ") + JoinTypeName(type) + " left " +
-                     std::to_string(left_rows) + " copies " + std::to_string(copies) +
-                     " residual " + std::to_string(residual));
-        const std::vector<std::string> expected = ReferenceJoin(in, type);
-        EXPECT_EQ(RunHashJoin(in, type, &context_, 64), expected);
-        EXPECT_EQ(RunHashJoin(in, type, &context_, std::min(left_rows, Operator::kBatchRows)),
-                  expected);
-        EXPECT_EQ(RunHashJoin(in, type, &parallel, left_rows), expected);
-        EXPECT_EQ(RunHashJoin(in, type, &spill_context, 64), expected);
-      }
+      ExpectEveryJoinTypeMatchesTheReference(in, left_rows,
+                                             "left " + std::to_string(left_rows) + " copies " +
+                                                 std::to_string(copies) + " residual " +
+                                                 std::to_string(residual));
     }
   }
 }
@@ -669,10 +678,6 @@ TEST_F(JoinTest, EveryJoinOnOneDictionaryKeyMatchesTheReference) {
 // spilled build side, and when one string has too many rows for groups (the join then hashes).
 TEST_F(JoinTest, EveryJoinOnAStringAndAnIntegerKeyMatchesTheReference) {
   std::mt19937 rng(61);
-  ExecutionContext spill_context = context_;
-  spill_context.memory_limit_bytes = 1024;
-  ExecutionContext parallel = context_;
-  parallel.threads = 3;
   // LEFT_ROWS probe rows; the build side has RIGHT_ROWS rows over STRINGS strings, plus
   // CROWDED rows of one more string (more than a group may hold when above 64).
   for (auto [left_rows, right_rows, strings, integers, crowded] :
@@ -706,17 +711,10 @@ TEST_F(JoinTest, EveryJoinOnAStringAndAnIntegerKeyMatchesTheReference) {
       in.right_keys = {1, 0};
       if (residual) in.residual_less = std::make_pair(size_t{2}, size_t{5});
       in.dictionary_strings = true;
-      for (PhysicalJoinType type : kAllTypes) {
-        SCOPED_TRACE(std::string("type ") + JoinTypeName(type) + " left " +
-                     std::to_string(left_rows) + " crowded " + std::to_string(crowded) +
-                     " residual " + std::to_string(residual));
-        const std::vector<std::string> expected = ReferenceJoin(in, type);
-        EXPECT_EQ(RunHashJoin(in, type, &context_, 64), expected);
-        EXPECT_EQ(RunHashJoin(in, type, &context_, std::min(left_rows, Operator::kBatchRows)),
-                  expected);
-        EXPECT_EQ(RunHashJoin(in, type, &parallel, left_rows), expected);
-        EXPECT_EQ(RunHashJoin(in, type, &spill_context, 64), expected);
-      }
+      ExpectEveryJoinTypeMatchesTheReference(in, left_rows,
+                                             "left " + std::to_string(left_rows) + " crowded " +
+                                                 std::to_string(crowded) + " residual " +
+                                                 std::to_string(residual));
     }
   }
 }
