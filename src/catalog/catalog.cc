@@ -960,7 +960,8 @@ Status Catalog::Commit(const CommitRequest& request) {
   for (const TableChange& change : request.tables) {
     if (change.mode != TableChange::Mode::kAppend || change.expected_version) retryable = false;
   }
-  constexpr int kAttempts = 8;
+  // Generous: four writers appending in a loop under a sanitizer lost eight races in a row.
+  constexpr int kAttempts = 32;
   for (int attempt = 1;; ++attempt) {
     bool moved = false;
     Status status = CommitOnceLocked(request, &moved);
