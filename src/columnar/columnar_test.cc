@@ -72,7 +72,7 @@ namespace {
 // The bulk gathers must equal row-by-row appends, nulls included (also into an empty builder).
 // Values staged and moved over in parts (into builders that already hold rows, with or
 // without nulls) give the column that appending them one by one gives.
-TEST(StagedColumnTest, MovedPartsEqualValueByValueAppends) {
+TEST(StagedColumnTest, MovedPartsEqualValueByValueAppendsEvenWithValuesTakenBack) {
   std::mt19937 rng(5);
   for (TypeId type : {TypeId::kInt64, TypeId::kInt32, TypeId::kFloat64, TypeId::kString,
                       TypeId::kBoolean, TypeId::kTimestamp}) {
@@ -109,6 +109,23 @@ TEST(StagedColumnTest, MovedPartsEqualValueByValueAppends) {
               side == 0 ? direct.AppendInt64(static_cast<int64_t>(v) << 20)
                         : stage.AppendInt64(static_cast<int64_t>(v) << 20);
           }
+        }
+        // A value staged and taken back (a row that failed to convert) leaves no trace.
+        if (rng() % 6 == 0) {
+          if (rng() % 3 == 0) {
+            stage.AppendNull();
+          } else if (type == TypeId::kString) {
+            stage.AppendString(std::string(v % 300, 'z'));
+          } else if (type == TypeId::kFloat64) {
+            stage.AppendDouble(-1.5);
+          } else if (type == TypeId::kBoolean) {
+            stage.AppendBool(true);
+          } else if (type == TypeId::kInt32) {
+            stage.AppendInt32(-7);
+          } else {
+            stage.AppendInt64(-7);
+          }
+          stage.PopLast();
         }
         if (rng() % 500 == 0) stage.MoveTo(moved);
       }

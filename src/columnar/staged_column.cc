@@ -17,9 +17,29 @@ void StagedColumn::AppendNull() {
     static constexpr uint8_t kZeros[16] = {};
     values_.Append(kZeros, static_cast<size_t>(FixedWidth(type_)));
   }
+  if (nulls_ == 0) {
+    // The first null: the values before it were all valid.
+    validity_.Reserve(size_ + 1);
+    for (size_t i = 0; i < size_; ++i) validity_.Append("\1", 1);
+  }
   validity_.Append("\0", 1);
   ++size_;
   ++nulls_;
+}
+
+void StagedColumn::PopLast() {
+  --size_;
+  if (IsVariableWidth(type_)) {
+    offsets_.Truncate(offsets_.size() - sizeof(uint64_t));
+    uint64_t end;
+    std::memcpy(&end, offsets_.data() + offsets_.size() - sizeof(uint64_t), sizeof(end));
+    values_.Truncate(end);
+  } else {
+    values_.Truncate(values_.size() - static_cast<size_t>(FixedWidth(type_)));
+  }
+  if (nulls_ == 0) return;
+  nulls_ -= validity_.data()[size_] == 0;
+  validity_.Truncate(nulls_ > 0 ? size_ : 0);
 }
 
 void StagedColumn::Reserve(size_t rows, size_t string_bytes) {

@@ -29,29 +29,17 @@ class StagedColumn {
     values_.Append(v.data(), v.size());
     const uint64_t end = values_.size();
     offsets_.Append(&end, sizeof(end));
-    validity_.Append("\1", 1);
+    if (nulls_ > 0) validity_.Append("\1", 1);
     ++size_;
   }
   void AppendNull();
+  /// Takes back the last value appended (the stage holds at least one).
+  void PopLast();
   /// Makes room for ROWS more values (and STRING_BYTES more bytes of strings) without growing.
   void Reserve(size_t rows, size_t string_bytes);
 
   /// Appends the staged values to OUT (of this column's type) and empties the stage.
   void MoveTo(ColumnBuilder& out);
-
-  /// Where the stage stands, to take back the values appended after it (a row that turns out
-  /// not to convert after some of its values were staged).
-  struct Mark {
-    size_t values, offsets, validity, size, nulls;
-  };
-  Mark mark() const { return {values_.size(), offsets_.size(), validity_.size(), size_, nulls_}; }
-  void Rewind(const Mark& m) {
-    values_.Truncate(m.values);
-    offsets_.Truncate(m.offsets);
-    validity_.Truncate(m.validity);
-    size_ = m.size;
-    nulls_ = m.nulls;
-  }
 
  private:
   // A byte buffer that only grows; appending is inline.
@@ -81,7 +69,7 @@ class StagedColumn {
   template <typename T>
   void AppendFixed(T v) {
     values_.Append(&v, sizeof(T));
-    validity_.Append("\1", 1);
+    if (nulls_ > 0) validity_.Append("\1", 1);
     ++size_;
   }
 
@@ -89,8 +77,10 @@ class StagedColumn {
   size_t size_ = 0;
   size_t nulls_ = 0;
   Bytes values_;
-  Bytes offsets_;   // strings: size_ + 1 native uint64 ends into values_, the first 0
-  Bytes validity_;  // one byte per value, 0 for null
+  Bytes offsets_;  // strings: size_ + 1 native uint64 ends into values_, the first 0
+  // One byte per value, 0 for null; empty while no value is null (most columns, most batches),
+  // so that a valid value costs no byte.
+  Bytes validity_;
 };
 
 }  // namespace stedi

@@ -21,6 +21,7 @@
 #include "formats/parquet/file_writer.h"
 #include "ingest/landing_sources.h"
 #include "storage/aligned_buffer.h"
+#include "storage/aligned_buffer_pool.h"
 #include "storage/background_writer.h"
 #include "storage/checksum.h"
 #include "storage/lake_layout.h"
@@ -54,6 +55,9 @@ constexpr uint64_t kWholeFileBytes = 64 << 20;
 // this many bytes waiting: they mostly wait on the disk, and workers should not.
 constexpr size_t kRawCopyThreads = 2;
 constexpr uint64_t kRawCopyQueueBytes = 8 << 20;
+// Buffers of files read whole kept for the next files: enough for each worker's pair of files
+// and the copies queued behind them.
+constexpr size_t kIdleReadBuffers = 16;
 // A worker starts a new data file after this many rows, so files stay a manageable size.
 constexpr int64_t kRowsPerDataFile = 8 << 20;
 
@@ -568,9 +572,8 @@ class IngestRun {
 
   // The whole of FILE (SIZE bytes) in memory, followed by the reader's padding so it parses
   // the bytes where they are.
-  static Result<std::shared_ptr<AlignedBuffer>> ReadWhole(const RandomAccessFile& file,
-                                                          uint64_t size) {
-    auto whole = std::make_shared<AlignedBuffer>(size + json::LandingJsonReader::kPadding);
+  Result<std::shared_ptr<AlignedBuffer>> ReadWhole(const RandomAccessFile& file, uint64_t size) {
+    auto whole = read_buffers_.Take(size + json::LandingJsonReader::kPadding);
     std::memset(whole->data() + size, 0, json::LandingJsonReader::kPadding);
     STEDI_ASSIGN_OR_RETURN(size_t n, file.ReadAt(0, size, whole->data()));
     if (n != size) return Status::IOError(file.path() + ": file shrank while being read");
@@ -765,6 +768,8 @@ class IngestRun {
   std::vector<std::vector<DataFileSink>> sinks_;                      // [worker][source]
   std::vector<TableSchema> schemas_;                                  // [source]
   std::atomic<uint64_t> next_file_{0};
+  // Whole files in memory: while held by a worker or waiting for their raw copy, then reused.
+  AlignedBufferPool read_buffers_{kIdleReadBuffers};
   std::optional<BackgroundWriter> raw_copier_;  // raw copies of whole-file tasks, during Run
 };
 

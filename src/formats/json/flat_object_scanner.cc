@@ -101,8 +101,8 @@ inline bool EightDigits(const char* p, uint64_t* value) {
 }
 
 // A number as RFC 8259 writes it: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? . Returns one
-// past it, or null; fills MEMBER's kind and integer fields. The text ends with '}', so a
-// well-formed number never runs off its end.
+// past it, or null; fills MEMBER's kind and integer fields. Digit by digit after the first
+// eight: on this data (one-digit readings) that measured faster than word-at-a-time runs.
 const char* ScanNumber(const char* p, const char* end, ScannedMember* member) {
   member->negative = p < end && *p == '-';
   if (member->negative) ++p;
@@ -158,10 +158,20 @@ const char* ScanLiteral(const char* p, const char* end, std::string_view word) {
 }
 
 // Whether the PREFIX.size() bytes at P are PREFIX's. Prefixes are short (a key and four
-// bytes): two overlapping word loads each side instead of a call to memcmp.
+// bytes): two overlapping loads each side instead of a call to memcmp.
 inline bool SameBytes(const char* p, const std::string& prefix) {
   const size_t n = prefix.size();
   const char* q = prefix.data();
+#if defined(__SSE2__)
+  if (n >= 16 && n <= 32) {
+    const auto load = [](const char* at) {
+      return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    };
+    const __m128i same = _mm_and_si128(_mm_cmpeq_epi8(load(p), load(q)),
+                                       _mm_cmpeq_epi8(load(p + n - 16), load(q + n - 16)));
+    return _mm_movemask_epi8(same) == 0xFFFF;
+  }
+#endif
   if (n >= 8 && n <= 16) {
     uint64_t a, b, c, d;
     std::memcpy(&a, p, 8);
@@ -196,14 +206,18 @@ void RowShape::Assign(const std::vector<std::string_view>& keys,
 }
 
 bool FlatObjectScanner::ScanShaped(std::string_view text, const RowShape& shape) {
+  return !text.empty() && text.back() == '}' && ScanShapedPrefix(text, shape) == text.size();
+}
+
+size_t FlatObjectScanner::ScanShapedPrefix(std::string_view text, const RowShape& shape) {
   const size_t n = shape.size();
   members_.resize(n);
   const char* p = text.data();
   const char* const end = p + text.size();
-  if (n == 0 || text.size() < 2 || end[-1] != '}') return false;
+  if (n == 0) return 0;
   for (size_t i = 0; i < n; ++i) {
     const std::string& prefix = shape.prefixes_[i];
-    if (static_cast<size_t>(end - p) < prefix.size() || !SameBytes(p, prefix)) return false;
+    if (static_cast<size_t>(end - p) < prefix.size() || !SameBytes(p, prefix)) return 0;
     ScannedMember& member = members_[i];
     // The key's bytes in TEXT, as Scan gives them.
     member.key = std::string_view(p + 2, prefix.size() - 4);
@@ -218,7 +232,7 @@ bool FlatObjectScanner::ScanShaped(std::string_view text, const RowShape& shape)
       case JsonKind::kInteger:
       case JsonKind::kFloat:
         p = ScanNumber(p, end, &member);
-        if (p != nullptr && member.kind != kind) return false;
+        if (p != nullptr && member.kind != kind) return 0;
         break;
       case JsonKind::kBoolean:
         p = *p == 't' ? ScanLiteral(p, end, "true") : ScanLiteral(p, end, "false");
@@ -227,14 +241,14 @@ bool FlatObjectScanner::ScanShaped(std::string_view text, const RowShape& shape)
         p = ScanLiteral(p, end, "null");
         break;
       default:
-        return false;
+        return 0;
     }
-    if (p == nullptr) return false;
+    if (p == nullptr) return 0;
     if (kind != JsonKind::kString) {
       member.text = std::string_view(value, static_cast<size_t>(p - value));
     }
   }
-  return p == end - 1;
+  return p < end && *p == '}' ? static_cast<size_t>(p + 1 - text.data()) : 0;
 }
 
 bool FlatObjectScanner::Scan(std::string_view text) {

@@ -67,6 +67,11 @@ class FlatObjectScanner {
   /// accept); when true, members() is what Scan would give.
   bool ScanShaped(std::string_view text, const RowShape& shape);
 
+  /// As ScanShaped, for an object at the start of TEXT that more bytes may follow: returns how
+  /// many bytes it takes (through its closing brace), or 0 when TEXT does not start with one.
+  /// Lets a caller find the end of a line by scanning it once (no string holds a raw newline).
+  size_t ScanShapedPrefix(std::string_view text, const RowShape& shape);
+
   const std::vector<ScannedMember>& members() const { return members_; }
 
  private:

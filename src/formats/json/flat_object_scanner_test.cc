@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,55 @@ TEST(FlatObjectScannerTest, EveryPositionOfALongString) {
   }
 }
 
+// Numbers are read up to eight digits at a time, so every length of every part, at the end of
+// the object and before another member, must read as the grammar says: the kind, the token,
+// and for integers of at most 18 digits (fraction all zeros, no exponent) their exact value.
+TEST(FlatObjectScannerTest, NumbersOfEveryLengthReadAsTheGrammarSays) {
+  std::mt19937_64 rng(11);
+  const auto digits = [&](size_t n, bool first_nonzero, bool zeros) {
+    std::string out;
+    for (size_t i = 0; i < n; ++i) {
+      const char lowest = i == 0 && first_nonzero ? '1' : '0';
+      out +=
+          zeros ? '0' : static_cast<char>(lowest + rng() % static_cast<unsigned>('9' - lowest + 1));
+    }
+    return out;
+  };
+  FlatObjectScanner scanner;
+  for (int round = 0; round < 20000; ++round) {
+    const bool negative = rng() % 2 == 0;
+    const size_t int_digits = 1 + rng() % 24;
+    const std::string integer = rng() % 8 == 0 ? "0" : digits(int_digits, true, false);
+    const bool has_fraction = rng() % 2 == 0;
+    const bool zero_fraction = rng() % 2 == 0;
+    const std::string fraction = has_fraction ? digits(1 + rng() % 20, false, zero_fraction) : "";
+    const bool has_exponent = rng() % 5 == 0;
+    const std::string number = (negative ? "-" : "") + integer +
+                               (has_fraction ? "." + fraction : "") +
+                               (has_exponent ? "e-" + digits(1 + rng() % 3, false, false) : "");
+    const bool integral = integer.size() <= 18 && !has_exponent &&
+                          fraction.find_first_not_of('0') == std::string::npos;
+    for (const std::string& text : {"{\"a\":" + number + "}", "{\"a\":" + number + ",\"b\":7}"}) {
+      ASSERT_TRUE(scanner.Scan(text)) << text;
+      const ScannedMember& m = scanner.members()[0];
+      EXPECT_EQ(m.text, number);
+      EXPECT_EQ(m.kind, has_fraction || has_exponent ? JsonKind::kFloat : JsonKind::kInteger)
+          << text;
+      EXPECT_EQ(m.negative, negative) << text;
+      ASSERT_EQ(m.integral, integral) << text;
+      if (integral) {
+        EXPECT_EQ(m.magnitude, std::stoull(integer)) << text;
+      }
+    }
+    // A zero followed by more digits, a fraction or exponent without digits: not JSON.
+    for (const std::string& bad :
+         {"0" + digits(1 + rng() % 12, false, false), integer + ".", integer + ".e5", integer + "e",
+          "-" + std::string(".") + integer}) {
+      EXPECT_FALSE(scanner.Scan("{\"a\":" + bad + "}")) << bad;
+    }
+  }
+}
+
 // A line in the shape of the one before it reads as Scan reads it; any difference in keys,
 // their order, a value's kind or spacing is refused (and left to Scan).
 TEST(FlatObjectScannerTest, ShapedScanAcceptsOnlyTheSameKeysAndKinds) {
@@ -140,6 +190,10 @@ TEST(FlatObjectScannerTest, ShapedScanAcceptsOnlyTheSameKeysAndKinds) {
     ASSERT_TRUE(scanner.Scan(same)) << same;
     const std::string scanned = Members(scanner);
     ASSERT_TRUE(scanner.ScanShaped(same, shape)) << same;
+    EXPECT_EQ(Members(scanner), scanned) << same;
+    // Followed by the rest of a buffer, the object's own bytes are found and read the same.
+    const std::string buffer = std::string(same) + " \n{\"user\":\"next\"}";
+    EXPECT_EQ(scanner.ScanShapedPrefix(buffer, shape), std::string_view(same).size()) << same;
     EXPECT_EQ(Members(scanner), scanned) << same;
   }
   for (const char* other : {

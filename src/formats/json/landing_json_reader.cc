@@ -371,7 +371,9 @@ class LandingJsonReader::Impl {
   Status ClassifyOther(size_t start, size_t end);
   error_code ParseObject(const char* data, size_t len, size_t capacity, const char** error_at);
   bool TakeFlatObject(std::string_view text);
-  bool TakeShapedRow(std::string_view text);
+  // Stages the row scanner_ just scanned in shape_; false (nothing staged) when a value does
+  // not convert the usual way.
+  bool TakeShapedRow();
   bool ConvertScanned(const ScannedMember& member, size_t column);
   error_code ConvertValue(od::value& value, size_t column, uint32_t* kind);
   error_code Validate(od::value& value, uint32_t* kind);
@@ -481,7 +483,6 @@ class LandingJsonReader::Impl {
   enum class ShapedOp : uint8_t { kString, kInteger, kFloat, kOther };
   std::vector<ShapedOp> shape_ops_;
   std::vector<size_t> unshaped_columns_;  // columns no shaped member sets: null in such rows
-  std::vector<StagedColumn::Mark> shape_marks_;
 };
 
 LandingJsonReader::LandingJsonReader(std::shared_ptr<const Schema> target, ReaderOptions options)
@@ -1022,6 +1023,28 @@ Status LandingJsonReader::Impl::HandleComplete(size_t start, const Frame& frame,
 Status LandingJsonReader::Impl::TryWholeLine(size_t start, bool eof, bool* handled, size_t* next) {
   *handled = false;
   const char* buf = data_;
+  const bool shaped = options_.flat_object_fast_path && !shape_.empty();
+  if (shaped) {
+    // Most lines: the run's shape scanned from START finds the object's end, and only the
+    // whitespace after it is left to check for the end of the line.
+    const size_t object =
+        scanner_.ScanShapedPrefix(std::string_view(buf + start, length_ - start), shape_);
+    if (object > 0 && object <= options_.max_object_bytes) {
+      size_t after = start + object;
+      while (after < length_ && IsJsonSpace(buf[after]) && buf[after] != '\n') ++after;
+      const bool line_ends = after < length_ ? buf[after] == '\n' : eof;
+      if (line_ends && TakeShapedRow()) {
+        // The run's keys again, as SameKeysAsRun would have found: counted with the run.
+        ++run_repeats_;
+        for (size_t c : unshaped_columns_) staged_[c].AppendNull();
+        CountRow();
+        *handled = true;
+        *next = start + object;
+        if (builder_->num_rows() + staged_rows_ >= options_.batch_rows) return FlushBatch();
+        return Status::OK();
+      }
+    }
+  }
   const void* nl = std::memchr(buf + start, '\n', length_ - start);
   size_t line_end;
   if (nl != nullptr) {
@@ -1040,15 +1063,10 @@ Status LandingJsonReader::Impl::TryWholeLine(size_t start, bool eof, bool* handl
   }
   const char* error_at = nullptr;
   const std::string_view text(buf + start, end - start);
-  if (options_.flat_object_fast_path && !shape_.empty() && TakeShapedRow(text)) {
-    // The run's keys again, as SameKeysAsRun would have found: counted with the run.
-    ++run_repeats_;
-    for (size_t c : unshaped_columns_) staged_[c].AppendNull();
-    CountRow();
-  } else if ((options_.flat_object_fast_path && TakeFlatObject(text)) ||
-             (ParseObject(buf + start, end - start, capacity_ - start, &error_at) ==
-                  simdjson::SUCCESS &&
-              !took_raw_container_)) {
+  // Not in the run's shape (the scan above would have taken it): the general ways.
+  if ((options_.flat_object_fast_path && TakeFlatObject(text)) ||
+      (ParseObject(buf + start, end - start, capacity_ - start, &error_at) == simdjson::SUCCESS &&
+       !took_raw_container_)) {
     CommitRow();
   } else {
     no_fast_path_until_ = base_ + line_end;
@@ -1271,13 +1289,11 @@ bool LandingJsonReader::Impl::TakeFlatObject(std::string_view text) {
 // TakeFlatObject for a line written exactly in the run's shape (same keys in the same order,
 // values of the same kinds, no whitespace): the keys are matched as bytes, not looked up.
 // Returns false, with nothing emitted or counted, for any other line.
-bool LandingJsonReader::Impl::TakeShapedRow(std::string_view text) {
-  if (!scanner_.ScanShaped(text, shape_)) return false;
+bool LandingJsonReader::Impl::TakeShapedRow() {
   row_unconvertible_ = 0;
   took_raw_container_ = false;
   const std::vector<ScannedMember>& members = scanner_.members();
   const size_t n = members.size();
-  for (size_t i = 0; i < n; ++i) shape_marks_[i] = staged_[shape_columns_[i]].mark();
   for (size_t i = 0; i < n; ++i) {
     const ScannedMember& m = members[i];
     StagedColumn& out = staged_[shape_columns_[i]];
@@ -1305,8 +1321,9 @@ bool LandingJsonReader::Impl::TakeShapedRow(std::string_view text) {
     }
     const size_t column = shape_columns_[i];
     if (!ConvertScanned(m, column)) {
-      // A number that does not read exactly: take back this row's values, nothing counted.
-      for (size_t j = 0; j <= i; ++j) staged_[shape_columns_[j]].Rewind(shape_marks_[j]);
+      // A number that does not read exactly: take back the one value this row gave each
+      // column before it (a shape's columns are distinct), nothing counted.
+      for (size_t j = 0; j < i; ++j) staged_[shape_columns_[j]].PopLast();
       return false;
     }
     AppendCell(cells_[column], out);
@@ -1569,7 +1586,6 @@ void LandingJsonReader::Impl::ShapeFromRun() {
       unshaped_columns_.push_back(c);
     }
   }
-  shape_marks_.resize(kinds.size());
   shape_.Assign(keys, kinds);
 }
 
