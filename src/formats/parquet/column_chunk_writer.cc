@@ -376,6 +376,21 @@ Status ColumnChunkWriter::AppendValues(const Column& column, size_t offset, size
         }
       }
     }
+    if constexpr (std::is_same_v<T, double>) {
+      if (use_dictionary_ && validity == nullptr) {
+        // Measurements without nulls: a lookup each, written straight into the page's indices,
+        // the page's counters moved once per block (per value they would be stored and
+        // reloaded around every lookup). Statistics came from the block pass above.
+        const size_t n = block_end - row;
+        const size_t at = indices_.size();
+        indices_.resize(at + n);
+        uint32_t* out = indices_.data() + at;
+        for (size_t i = 0; i < n; ++i) out[i] = DictionaryIndex(column.Get<double>(row + i));
+        page_plain_bytes_ += n * sizeof(double);
+        chunk_dictionary_values_ += n;
+        row = block_end;
+      }
+    }
     for (; row < block_end; ++row) {
       if (validity != nullptr && validity[row] == 0) {
         ++run.nulls;

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "concurrency/thread_pool.h"
+
 namespace stedi::parquet {
 namespace {
 
@@ -168,7 +170,7 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(std::shared_ptr<RandomAcces
   return reader;
 }
 
-Result<Batch> FileReader::ReadRowGroup(int index, const std::vector<int>& columns) {
+Result<Batch> FileReader::ReadRowGroup(int index, const std::vector<int>& columns, size_t threads) {
   if (index < 0 || index >= num_row_groups()) {
     return Status::Invalid(file_->path() + ": row group " + std::to_string(index) +
                            " out of range (file has " + std::to_string(num_row_groups()) + ")");
@@ -177,20 +179,22 @@ Result<Batch> FileReader::ReadRowGroup(int index, const std::vector<int>& column
   if (selected.empty()) {
     for (size_t i = 0; i < columns_.size(); ++i) selected.push_back(static_cast<int>(i));
   }
-  const RowGroup& rg = metadata_.row_groups[static_cast<size_t>(index)];
   std::vector<Field> fields;
-  std::vector<Column> out;
   for (int c : selected) {
     if (c < 0 || static_cast<size_t>(c) >= columns_.size()) {
       return Status::Invalid(file_->path() + ": column index " + std::to_string(c) +
                              " out of range (file has " + std::to_string(columns_.size()) + ")");
     }
-    STEDI_ASSIGN_OR_RETURN(Column column,
-                           ReadColumnChunk(*file_, data_end_, columns_[static_cast<size_t>(c)],
-                                           rg.columns[static_cast<size_t>(c)], rg.num_rows));
     fields.push_back(schema_->field(static_cast<size_t>(c)));
-    out.push_back(std::move(column));
   }
+  const RowGroup& rg = metadata_.row_groups[static_cast<size_t>(index)];
+  std::vector<Column> out(selected.size());
+  STEDI_RETURN_NOT_OK(ParallelFor(selected.size(), threads, [&](size_t i) -> Status {
+    const auto c = static_cast<size_t>(selected[i]);
+    STEDI_ASSIGN_OR_RETURN(
+        out[i], ReadColumnChunk(*file_, data_end_, columns_[c], rg.columns[c], rg.num_rows));
+    return Status::OK();
+  }));
   return Batch(std::make_shared<const Schema>(std::move(fields)), std::move(out));
 }
 

@@ -28,8 +28,9 @@ class FileReader {
   int64_t num_rows() const { return metadata_.num_rows; }
   int num_row_groups() const { return static_cast<int>(metadata_.row_groups.size()); }
   /// Returns the rows of row group INDEX for the schema positions in COLUMNS (all when empty),
-  /// in the order given; the batch's schema holds just those fields.
-  Result<Batch> ReadRowGroup(int index, const std::vector<int>& columns);
+  /// in the order given; the batch's schema holds just those fields. Up to THREADS columns are
+  /// decoded side by side (a reader with fewer row groups ahead than cores).
+  Result<Batch> ReadRowGroup(int index, const std::vector<int>& columns, size_t threads = 1);
   const std::vector<std::pair<std::string, std::string>>& key_value_metadata() const {
     return metadata_.key_value_metadata;
   }

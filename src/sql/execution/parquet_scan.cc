@@ -38,6 +38,7 @@ struct RowGroupTask {
   std::string path;
   int row_group = 0;
   std::vector<int> positions;
+  size_t column_threads = 1;  // how many of its columns decode side by side
 };
 
 // The file column holding table column WANTED, or -1 when the file predates the column.
@@ -86,14 +87,24 @@ class ParquetScan final : public Operator {
   }
 
  private:
-  // Keeps up to `threads` row groups decoding in the background.
+  // Keeps up to `threads` row groups decoding in the background. When fewer row groups are
+  // left than threads (a table of one or two row groups, the end of any table), the ones
+  // started decode their columns side by side, so that no core waits on a lone decoder.
   Status FillQueue() {
     const size_t ahead = static_cast<size_t>(std::max(1, context_ ? context_->threads : 1));
-    while (pending_.size() < ahead) {
+    std::vector<RowGroupTask> tasks;
+    while (pending_.size() + tasks.size() < ahead) {
       STEDI_ASSIGN_OR_RETURN(std::optional<RowGroupTask> task, NextTask());
       if (!task) break;
+      tasks.push_back(std::move(*task));
+    }
+    if (tasks.empty()) return Status::OK();
+    const size_t in_flight = pending_.size() + tasks.size();
+    const size_t column_threads = in_flight < ahead ? ahead - in_flight + 1 : 1;
+    for (RowGroupTask& task : tasks) {
+      task.column_threads = column_threads;
       pending_.push_back(
-          std::async(std::launch::async, [this, t = std::move(*task)]() { return ReadTask(t); }));
+          std::async(std::launch::async, [this, t = std::move(task)]() { return ReadTask(t); }));
     }
     return Status::OK();
   }
@@ -127,7 +138,9 @@ class ParquetScan final : public Operator {
     }
     Result<Batch> read = Batch();
     // An empty list would mean "all columns" to the reader; count(*) needs none.
-    if (!present.empty()) read = task.reader->ReadRowGroup(task.row_group, present);
+    if (!present.empty()) {
+      read = task.reader->ReadRowGroup(task.row_group, present, task.column_threads);
+    }
     if (!read.ok()) return read.status().WithContext(task.path);
     const size_t rows = task.reader->metadata().row_groups[task.row_group].num_rows;
     std::vector<Column> columns;
