@@ -699,6 +699,18 @@ Result<TableEntry> Catalog::GetTable(std::string_view name, const SnapshotSelect
   return LoadTable(*record, at, /*with_files=*/true);
 }
 
+Result<int64_t> Catalog::TableVersion(std::string_view name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  STEDI_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kRead));
+  STEDI_ASSIGN_OR_RETURN(std::optional<TableRecord> record, FindTableRecordLocked(name));
+  STEDI_RETURN_NOT_OK(tx->Commit());
+  if (!record || !record->stored) {
+    return Status::NotFound("table '" + std::string(name) +
+                            "' not found among stedi's tables in database '" + database_ + "'");
+  }
+  return record->stored->version;
+}
+
 Result<std::optional<SourceFile>> Catalog::FindSourceFile(std::string_view source,
                                                           std::string_view name) {
   std::lock_guard<std::mutex> lock(mutex_);

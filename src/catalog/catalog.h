@@ -58,6 +58,9 @@ class Catalog {
   /// files and rows come from the Iceberg metadata, so commits of other engines count.
   /// NotFound names the table and the database, or the snapshot that does not exist.
   Result<TableEntry> GetTable(std::string_view name, const SnapshotSelector& at = {});
+  /// Returns the version of our table NAME from the catalog's records alone (GetTable also
+  /// reads its Iceberg metadata and manifests).
+  Result<int64_t> TableVersion(std::string_view name);
 
   /// Returns the ingested landing file NAME of SOURCE, or nullopt when it was never ingested.
   Result<std::optional<SourceFile>> FindSourceFile(std::string_view source, std::string_view name);

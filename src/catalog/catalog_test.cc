@@ -180,6 +180,11 @@ TEST_F(CatalogTest, AppendThenReplaceTracksFilesRowsAndVersions) {
 
   // Another Catalog on the same lake sees the committed state.
   EXPECT_EQ(Table(*OpenLake(), "customer_landing").version, 4);
+  // The version alone, from the records, is the one GetTable reads with the metadata.
+  Result<int64_t> version = OpenLake()->TableVersion("Customer_Landing");
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  EXPECT_EQ(*version, 4);
+  EXPECT_TRUE(catalog->TableVersion("no_such_table").status().IsNotFound());
 }
 
 TEST_F(CatalogTest, EmptyAppendWithSameSchemaChangesNothing) {

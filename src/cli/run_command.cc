@@ -2,6 +2,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "catalog/catalog.h"
 #include "cli/byte_size.h"
 #include "cli/commands.h"
 #include "cli/table_printer.h"
@@ -158,11 +159,13 @@ int RunRunCommand(const RunArgs& args) {
     if (!limit.ok()) return ReportFailure(limit.status().WithContext("--memory-limit"));
     options.memory_limit = *limit;
   }
-  Result<RunReport> run = RunPipeline(*fs, options);
+  Result<std::unique_ptr<Catalog>> catalog = Catalog::OpenExisting(args.lake);
+  if (!catalog.ok()) return ReportFailure(catalog.status());
+  Result<RunReport> run = RunPipeline(*fs, **catalog, options);
   if (!run.ok()) return ReportFailure(run.status());
   for (const std::string& w : run->warnings) std::cerr << "stedi: warning: " << w << "\n";
   Result<ValidationReport> report =
-      ValidateLake(*fs, args.lake, args.policy, args.threads, options.memory_limit);
+      ValidateLake(*fs, **catalog, args.policy, args.threads, options.memory_limit);
   if (!report.ok()) {
     return ReportFailure(
         report.status().WithContext("the tables were published, but validating them failed"));

@@ -171,12 +171,12 @@ class PipelineRun {
     STEDI_RETURN_NOT_OK(committed);
     committed_ = true;
     for (BuiltTable& b : report_.tables) {
-      auto entry = catalog_.GetTable(b.table);
-      if (entry.ok()) {
-        b.version = entry->version;
+      auto version = catalog_.TableVersion(b.table);
+      if (version.ok()) {
+        b.version = *version;
       } else {
         report_.warnings.push_back("published, but reading back the version failed: " +
-                                   entry.status().ToString());
+                                   version.status().ToString());
       }
     }
     return Status::OK();
@@ -267,7 +267,11 @@ class PipelineRun {
 
 Result<RunReport> RunPipeline(FileSystem& fs, const RunOptions& options) {
   STEDI_ASSIGN_OR_RETURN(auto catalog, Catalog::OpenExisting(options.lake_dir));
-  PipelineRun run(fs, options, *catalog);
+  return RunPipeline(fs, *catalog, options);
+}
+
+Result<RunReport> RunPipeline(FileSystem& fs, Catalog& catalog, const RunOptions& options) {
+  PipelineRun run(fs, options, catalog);
   return run.Run();
 }
 

@@ -11,6 +11,8 @@
 
 namespace stedi {
 
+class Catalog;
+
 struct RunOptions {
   std::string lake_dir;
   std::string policy = "standard";
@@ -53,5 +55,8 @@ struct RunReport {
 /// are deleted. On error nothing is published and the run's own files are removed. Running
 /// twice gives the same rows.
 Result<RunReport> RunPipeline(FileSystem& fs, const RunOptions& options);
+/// As above, through CATALOG, an open catalog of options.lake_dir (shared with what follows
+/// the run, such as ValidateLake, so the catalog is opened once).
+Result<RunReport> RunPipeline(FileSystem& fs, Catalog& catalog, const RunOptions& options);
 
 }  // namespace stedi

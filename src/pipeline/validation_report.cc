@@ -183,13 +183,18 @@ Result<ValidationReport> ValidateLake(FileSystem& fs, const std::string& lake_di
                                       std::string_view policy, size_t threads,
                                       size_t memory_limit) {
   STEDI_ASSIGN_OR_RETURN(auto catalog, Catalog::Open(lake_dir, std::nullopt));
-  STEDI_RETURN_NOT_OK(fs.CreateDirs(LakeLayout(lake_dir).TempFolder()));
-  LakeValidator validator(fs, *catalog, threads, memory_limit);
+  return ValidateLake(fs, *catalog, policy, threads, memory_limit);
+}
+
+Result<ValidationReport> ValidateLake(FileSystem& fs, Catalog& catalog, std::string_view policy,
+                                      size_t threads, size_t memory_limit) {
+  STEDI_RETURN_NOT_OK(fs.CreateDirs(LakeLayout(catalog.lake_dir()).TempFolder()));
+  LakeValidator validator(fs, catalog, threads, memory_limit);
   ValidationReport report;
   report.policy = std::string(policy);
 
   // The original lake's tables first, in its order, then any other table the models built.
-  STEDI_ASSIGN_OR_RETURN(std::vector<TableEntry> entries, catalog->ListTables());
+  STEDI_ASSIGN_OR_RETURN(std::vector<TableEntry> entries, catalog.ListTables());
   std::vector<const TableEntry*> shown;
   for (const OriginalTable& o : kOriginalLake) {
     for (const TableEntry& e : entries) {

@@ -12,6 +12,8 @@
 
 namespace stedi {
 
+class Catalog;
+
 /// Rows of one table, beside the original lake's count when the landing data is the real
 /// STEDI data.
 struct TableCountLine {
@@ -55,5 +57,8 @@ struct ValidationReport {
 Result<ValidationReport> ValidateLake(FileSystem& fs, const std::string& lake_dir,
                                       std::string_view policy, size_t threads,
                                       size_t memory_limit = 0);
+/// As above, through CATALOG, an open catalog of the lake.
+Result<ValidationReport> ValidateLake(FileSystem& fs, Catalog& catalog, std::string_view policy,
+                                      size_t threads, size_t memory_limit = 0);
 
 }  // namespace stedi
