@@ -131,6 +131,12 @@ struct ProbeLane {
   std::shared_ptr<const Column> grouped_dictionary;
   size_t grouped_rows_seen = 0;  // rows probed with that dictionary, before it was mapped
   std::vector<uint32_t> entry_group;
+  // Semi and anti joins whose keys are all dictionary-encoded, on input where consecutive rows
+  // repeat their keys (a customer's readings): a row with the previous row's codes has its
+  // outcome, so only the first row of each run is looked up. ROW_MATCH holds, per row, a build
+  // row with its keys (kEnd when none).
+  bool by_runs = false;
+  std::vector<uint32_t> row_match;
 };
 
 // Build sides up to this many rows keep their strings as codes (EncodeBuildStrings).
@@ -346,6 +352,82 @@ class HashJoinOperator final : public Operator {
 
   // Whether LANE's batch can be probed a dictionary entry at a time: a single key whose values
   // are codes of a dictionary smaller than the batch or already looked up.
+  // Whether LANE's batch is probed by runs (see ProbeLane::by_runs): a join that wants one
+  // match per left row (no residual), every key dictionary-encoded, and runs of two rows or
+  // more on average in the batch's first rows (else the row-at-a-time lookups would cost more
+  // than the batched ones).
+  bool ProbesByRuns(const ProbeLane& lane) const {
+    if (!lane.processor.SkipsMatchedLeftRows() || spec_->residual != nullptr) return false;
+    if (lane.keys.columns().size() > kMaxRunKeys) return false;
+    for (const Column* key : lane.keys.columns()) {
+      if (!key->is_dictionary()) return false;
+    }
+    const RunCodes codes(lane.keys.columns());
+    const size_t sample_end = std::min(lane.end, lane.begin + kRunSampleRows);
+    size_t runs = 1;
+    for (size_t r = lane.begin + 1; r < sample_end; ++r) runs += codes.SameAsPrevious(r) ? 0 : 1;
+    return 2 * runs <= sample_end - lane.begin;
+  }
+
+  // The codes of up to kMaxRunKeys dictionary-encoded key columns, read in place.
+  static constexpr size_t kMaxRunKeys = 4;
+  static constexpr size_t kRunSampleRows = 1024;
+  class RunCodes {
+   public:
+    explicit RunCodes(std::span<const Column* const> keys) : n_(keys.size()) {
+      for (size_t k = 0; k < n_; ++k) codes_[k] = keys[k]->values().data();
+    }
+    // Whether ROW's codes are those of the row before it.
+    bool SameAsPrevious(size_t row) const {
+      for (size_t k = 0; k < n_; ++k) {
+        uint64_t pair;  // the two codes, read at once
+        std::memcpy(&pair, codes_[k] + (row - 1) * 4, 8);
+        if (static_cast<uint32_t>(pair) != static_cast<uint32_t>(pair >> 32)) return false;
+      }
+      return true;
+    }
+
+   private:
+    size_t n_;
+    const uint8_t* codes_[kMaxRunKeys] = {};
+  };
+
+  // Fills LANE.row_match (see ProbeLane::by_runs) from its rows' hashes: the first row of each
+  // run of equal codes walks its chain, the rest of the run copies its outcome.
+  void MatchRuns(ProbeLane& lane) {
+    const auto keys = lane.keys.columns();
+    const auto build_keys = build_keys_.columns();
+    const RunCodes codes(keys);
+    const size_t rows = lane.rows();
+    lane.row_match.resize(rows);
+    uint32_t* match = lane.row_match.data();
+    const uint8_t* key_null = lane.key_null.data();
+    const uint64_t* hashes = lane.hashes.data();
+    bool after_lookup = false;  // the previous row was looked up or copied (not NULL)
+    for (size_t r = 0; r < rows; ++r) {
+      const size_t row = lane.begin + r;
+      if (key_null[r]) {
+        match[r] = JoinHashTable::kEnd;
+        after_lookup = false;
+        continue;
+      }
+      if (after_lookup && codes.SameAsPrevious(row)) {
+        match[r] = match[r - 1];
+        continue;
+      }
+      const uint64_t h = hashes[r];
+      uint32_t found = JoinHashTable::kEnd;
+      for (uint32_t b = table_.First(h); b != JoinHashTable::kEnd; b = table_.Next(b)) {
+        if (table_.hash(b) == h && RowKeysEqual(keys, row, build_keys, b)) {
+          found = b;
+          break;
+        }
+      }
+      match[r] = found;
+      after_lookup = true;
+    }
+  }
+
   bool ProbesByDictionary(const ProbeLane& lane) const {
     if (lane.keys.columns().size() != 1) return false;
     const Column& key = *lane.keys.columns()[0];
@@ -453,6 +535,7 @@ class HashJoinOperator final : public Operator {
     lane.by_groups = ProbesByGroups(lane);
     if (!lane.by_groups) EnsureHashTable();
     lane.by_dictionary = !lane.by_groups && ProbesByDictionary(lane) && MatchDictionary(lane);
+    lane.by_runs = !lane.by_dictionary && !lane.by_groups && ProbesByRuns(lane);
     if (lane.by_dictionary || lane.by_groups) {
       lane.key_null.assign(lane.rows(), 0);
       for (const Column* key : lane.keys.columns()) {
@@ -462,7 +545,11 @@ class HashJoinOperator final : public Operator {
     } else {
       HashKeyRows(lane.keys.columns(), 0, begin, end, &lane.hashes, &lane.key_null,
                   &lane.hash_cache);
-      table_.FirstOfEach(lane.hashes, &lane.heads);
+      if (lane.by_runs) {
+        MatchRuns(lane);
+      } else {
+        table_.FirstOfEach(lane.hashes, &lane.heads);
+      }
     }
     if (owned) {
       lane.processor.StartProbeBatch(lane.probe.get());
@@ -607,6 +694,29 @@ class HashJoinOperator final : public Operator {
     return HandOverCandidates(lane, found, /*check_keys=*/false);
   }
 
+  // StepLane for a lane probing by runs: each row's match is known; the pairs need no key
+  // check.
+  Status StepLaneByRuns(ProbeLane& lane) {
+    const size_t room = lane.processor.PairRoom();
+    const size_t rows = lane.rows();
+    const uint32_t base = static_cast<uint32_t>(lane.begin);
+    lane.candidate_left.resize(room);
+    lane.candidate_build.resize(room);
+    uint32_t* out_left = lane.candidate_left.data();
+    uint32_t* out_build = lane.candidate_build.data();
+    const uint32_t* match = lane.row_match.data();
+    size_t found = 0;
+    size_t row = lane.row;
+    // Branch-free: a row's pair is written always and counted only when there is a match.
+    for (; row < rows && found < room; ++row) {
+      out_left[found] = base + static_cast<uint32_t>(row);
+      out_build[found] = match[row];
+      found += match[row] != JoinHashTable::kEnd ? 1 : 0;
+    }
+    lane.row = row;
+    return HandOverCandidates(lane, found, /*check_keys=*/false);
+  }
+
   // StepLane for a lane probing by StringKeyGroups: a row's candidates are the rows of its
   // string's group with its integer; the pairs need no key check.
   Status StepLaneByGroups(ProbeLane& lane) {
@@ -664,6 +774,7 @@ class HashJoinOperator final : public Operator {
   Status StepLane(ProbeLane& lane) {
     if (lane.by_dictionary) return StepLaneByDictionary(lane);
     if (lane.by_groups) return StepLaneByGroups(lane);
+    if (lane.by_runs) return StepLaneByRuns(lane);
     JoinPairProcessor& processor = lane.processor;
     const size_t room = processor.PairRoom();
     const bool skip_matched = processor.SkipsMatchedLeftRows();

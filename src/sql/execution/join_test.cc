@@ -719,6 +719,55 @@ TEST_F(JoinTest, EveryJoinOnAStringAndAnIntegerKeyMatchesTheReference) {
   }
 }
 
+// Semi and anti joins on keys that are all dictionary-encoded look up only the first row of
+// each run of rows repeating their codes (a customer's readings, on user and device): every
+// join type must still give the reference's rows when the probe side comes in runs of every
+// length, with NULL keys inside runs, pairs that match and pairs that do not (one customer's
+// phone with another's device), a residual, parallel lanes and a spilled build side.
+TEST_F(JoinTest, EveryJoinOnTwoDictionaryKeysInRunsMatchesTheReference) {
+  std::mt19937 rng(67);
+  for (auto [left_rows, customers, longest_run] :
+       {std::tuple<size_t, int, int>{700, 40, 12}, {17000, 60, 60}, {500, 30, 1}}) {
+    for (bool residual : {false, true}) {
+      JoinInput in;
+      in.left_schema =
+          MakeSchema({{"u", TypeId::kString}, {"d", TypeId::kString}, {"a", TypeId::kInt64}});
+      in.right_schema =
+          MakeSchema({{"u", TypeId::kString}, {"d", TypeId::kString}, {"b", TypeId::kInt64}});
+      std::uniform_int_distribution<int> customer(0, customers - 1), run(1, longest_run),
+          pct(0, 99), val(0, 20);
+      // The build side: each customer's user and device, some twice, a few with a NULL key.
+      for (int c = 0; c < customers; ++c) {
+        for (int copy = 0; copy < (pct(rng) < 20 ? 2 : 1); ++copy) {
+          in.right.push_back(Row{pct(rng) < 3 ? kNull : Value("u" + std::to_string(c)),
+                                 Value("d" + std::to_string(c)), Value(int64_t{val(rng)})});
+        }
+      }
+      std::shuffle(in.right.begin(), in.right.end(), rng);
+      // The probe side in runs of one pair: mostly a customer's own, sometimes a mismatch or
+      // a customer the build side lacks; NULLs now and then inside a run.
+      while (in.left.size() < left_rows) {
+        const int u = customer(rng);
+        const int d = pct(rng) < 20 ? customer(rng) : u;
+        const std::string user = "u" + std::to_string(pct(rng) < 5 ? customers + u : u);
+        for (int i = run(rng); i > 0 && in.left.size() < left_rows; --i) {
+          in.left.push_back(Row{pct(rng) < 3 ? kNull : Value(user),
+                                pct(rng) < 3 ? kNull : Value("d" + std::to_string(d)),
+                                Value(int64_t{val(rng)})});
+        }
+      }
+      in.left_keys = {0, 1};
+      in.right_keys = {0, 1};
+      if (residual) in.residual_less = std::make_pair(size_t{2}, size_t{5});
+      in.dictionary_strings = true;
+      ExpectEveryJoinTypeMatchesTheReference(in, left_rows,
+                                             "left " + std::to_string(left_rows) + " runs up to " +
+                                                 std::to_string(longest_run) + " residual " +
+                                                 std::to_string(residual));
+    }
+  }
+}
+
 // Groups hold each string's rows ordered by integer, then by row; LowerBound finds a value's
 // first row; rows with a NULL key are in no group; a crowded string or keys of other kinds make
 // Build refuse.
