@@ -376,6 +376,16 @@ Status ColumnChunkWriter::AppendValues(const Column& column, size_t offset, size
         }
       }
     }
+    if constexpr (kNumber) {
+      if (!use_dictionary_ && validity == nullptr) {
+        // PLAIN numbers without nulls are the column's own bytes (little-endian host), taken as
+        // one block; statistics came from the block pass above.
+        const size_t n = block_end - row;
+        plain_.append(reinterpret_cast<const char*>(column.values().data()) + row * sizeof(T),
+                      n * sizeof(T));
+        row = block_end;
+      }
+    }
     if constexpr (std::is_same_v<T, double>) {
       if (use_dictionary_ && validity == nullptr) {
         // Measurements without nulls: a lookup each, written straight into the page's indices,
