@@ -55,9 +55,9 @@ constexpr uint64_t kWholeFileBytes = 64 << 20;
 // this many bytes waiting: they mostly wait on the disk, and workers should not.
 constexpr size_t kRawCopyThreads = 2;
 constexpr uint64_t kRawCopyQueueBytes = 8 << 20;
-// Buffers of files read whole kept for the next files: enough for each worker's pair of files
-// and the copies queued behind them.
-constexpr size_t kIdleReadBuffers = 16;
+// Buffers of files read whole kept for the next files: enough for each worker's pair of
+// landing files of a few MiB and the raw copies queued behind them.
+constexpr size_t kIdleReadBufferBytes = 32 << 20;
 // A worker starts a new data file after this many rows, so files stay a manageable size.
 constexpr int64_t kRowsPerDataFile = 8 << 20;
 
@@ -769,7 +769,7 @@ class IngestRun {
   std::vector<TableSchema> schemas_;                                  // [source]
   std::atomic<uint64_t> next_file_{0};
   // Whole files in memory: while held by a worker or waiting for their raw copy, then reused.
-  AlignedBufferPool read_buffers_{kIdleReadBuffers};
+  AlignedBufferPool read_buffers_{kIdleReadBufferBytes};
   std::optional<BackgroundWriter> raw_copier_;  // raw copies of whole-file tasks, during Run
 };
 

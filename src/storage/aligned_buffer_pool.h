@@ -15,8 +15,10 @@ namespace stedi {
 /// outlive the pool (they are then freed).
 class AlignedBufferPool {
  public:
-  /// Keeps at most MAX_IDLE buffers that nobody holds.
-  explicit AlignedBufferPool(size_t max_idle) : state_(std::make_shared<State>(max_idle)) {}
+  /// Keeps buffers that nobody holds while they add up to at most MAX_IDLE_BYTES (others are
+  /// freed), so that a few large files do not stay in memory after they were read.
+  explicit AlignedBufferPool(size_t max_idle_bytes)
+      : state_(std::make_shared<State>(max_idle_bytes)) {}
 
   /// A buffer of at least SIZE bytes (contents undefined), back in the pool when released.
   std::shared_ptr<AlignedBuffer> Take(size_t size) {
@@ -29,6 +31,12 @@ class AlignedBufferPool {
     });
   }
 
+  /// Bytes of the buffers kept for reuse.
+  size_t idle_bytes() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->idle_bytes;
+  }
+
  private:
   // Sizes round up to whole MiB so that files of similar size share buffers.
   static size_t RoundUp(size_t size) {
@@ -37,7 +45,7 @@ class AlignedBufferPool {
   }
 
   struct State {
-    explicit State(size_t max_idle) : max_idle(max_idle) {}
+    explicit State(size_t max_idle_bytes) : max_idle_bytes(max_idle_bytes) {}
 
     std::unique_ptr<AlignedBuffer> TakeIdle(size_t size) {
       std::lock_guard<std::mutex> lock(mutex);
@@ -46,6 +54,7 @@ class AlignedBufferPool {
         std::unique_ptr<AlignedBuffer> buffer = std::move(idle[i]);
         idle[i] = std::move(idle.back());
         idle.pop_back();
+        idle_bytes -= buffer->size();
         return buffer;
       }
       return nullptr;
@@ -53,12 +62,15 @@ class AlignedBufferPool {
 
     void GiveBack(std::unique_ptr<AlignedBuffer> buffer) {
       std::lock_guard<std::mutex> lock(mutex);
-      if (idle.size() < max_idle) idle.push_back(std::move(buffer));
+      if (idle_bytes + buffer->size() > max_idle_bytes) return;
+      idle_bytes += buffer->size();
+      idle.push_back(std::move(buffer));
     }
 
-    const size_t max_idle;
+    const size_t max_idle_bytes;
     std::mutex mutex;
     std::vector<std::unique_ptr<AlignedBuffer>> idle;
+    size_t idle_bytes = 0;
   };
 
   std::shared_ptr<State> state_;
