@@ -350,8 +350,6 @@ class HashJoinOperator final : public Operator {
     return threads < 2 ? Operator::kBatchRows / 2 : threads * Operator::kBatchRows;
   }
 
-  // Whether LANE's batch can be probed a dictionary entry at a time: a single key whose values
-  // are codes of a dictionary smaller than the batch or already looked up.
   // Whether LANE's batch is probed by runs (see ProbeLane::by_runs): a join that wants one
   // match per left row (no residual), every key dictionary-encoded, and runs of two rows or
   // more on average in the batch's first rows (else the row-at-a-time lookups would cost more
@@ -428,6 +426,8 @@ class HashJoinOperator final : public Operator {
     }
   }
 
+  // Whether LANE's batch can be probed a dictionary entry at a time: a single key whose values
+  // are codes of a dictionary smaller than the batch or already looked up.
   bool ProbesByDictionary(const ProbeLane& lane) const {
     if (lane.keys.columns().size() != 1) return false;
     const Column& key = *lane.keys.columns()[0];
