@@ -206,12 +206,77 @@ Result<ValidationReport> ValidateLake(FileSystem& fs, Catalog& catalog, std::str
     if (e.zone == Zone::kLanding || e.zone == Zone::kExternal) continue;
     if (std::find(shown.begin(), shown.end(), &e) == shown.end()) shown.push_back(&e);
   }
+  auto present = [&](const char* table) {
+    return std::any_of(shown.begin(), shown.end(),
+                       [&](const TableEntry* e) { return e->name == table; });
+  };
+
+  std::vector<std::pair<CheckQuery, ValidationCheck::Kind>> queries;
+  for (CheckQuery& q : ConsentChecks()) {
+    queries.emplace_back(std::move(q), ValidationCheck::Kind::kMustBeZero);
+  }
+  queries.emplace_back(SameCustomerCheck(), policy == "rubric"
+                                                ? ValidationCheck::Kind::kInformation
+                                                : ValidationCheck::Kind::kMustBeZero);
+  if (policy == "since-consent") {
+    for (CheckQuery& q : SinceConsentChecks()) {
+      queries.emplace_back(std::move(q), ValidationCheck::Kind::kMustBeZero);
+    }
+  }
+  // When every machine-learning row has one consenting customer who owns both its phone and
+  // its device, its three checks (consenting phone user, consenting device owner, same
+  // customer) are all zero: one query answers them. Only when it finds rows are the three run
+  // to say which. (Under rubric the same-customer check is information and rarely zero.)
+  const bool learning_rows_in_one_query =
+      policy != "rubric" && present("machine_learning_curated") && present("customer_landing");
+
+  // Every query is an independent read: the row counts, the ownership query and the checks it
+  // does not answer run side by side (one at a time, small tables left a core idle).
+  std::vector<int64_t> counts(shown.size());
+  int64_t unowned = 0;
+  std::vector<ValidationCheck> checks;
+  // Queries and where their counts go: now, and once the ownership query finds rows.
+  std::vector<std::pair<int64_t*, const std::string*>> now, if_owned_rows_found;
+  std::vector<std::string> count_sqls;
+  count_sqls.reserve(shown.size());
+  for (size_t i = 0; i < shown.size(); ++i) {
+    count_sqls.push_back("SELECT count(*) FROM " + shown[i]->name);
+  }
+  for (size_t i = 0; i < shown.size(); ++i) now.emplace_back(&counts[i], &count_sqls[i]);
+  const std::string ownership_sql = OwnedByOneConsentingCustomerSql();
+  if (learning_rows_in_one_query) now.emplace_back(&unowned, &ownership_sql);
+  std::vector<const CheckQuery*> run;  // per check, its query
+  for (const auto& [query, kind] : queries) {
+    if (!std::all_of(query.tables.begin(), query.tables.end(), present)) continue;
+    ValidationCheck check;
+    check.table = query.table;
+    check.description = query.description;
+    check.kind = kind;
+    check.value = 0;
+    checks.push_back(std::move(check));
+    run.push_back(&query);
+  }
+  for (size_t i = 0; i < checks.size(); ++i) {  // CHECKS no longer grows: its values stay put
+    const bool implied = learning_rows_in_one_query && run[i]->implied_by_ownership;
+    (implied ? if_owned_rows_found : now).emplace_back(&checks[i].value, &run[i]->sql);
+  }
+  const size_t workers = threads ? threads : DefaultParallelism();
+  auto run_all = [&](const std::vector<std::pair<int64_t*, const std::string*>>& jobs) {
+    return ParallelFor(jobs.size(), workers, [&](size_t i) -> Status {
+      STEDI_ASSIGN_OR_RETURN(*jobs[i].first, validator.Count(*jobs[i].second));
+      return Status::OK();
+    });
+  };
+  STEDI_RETURN_NOT_OK(run_all(now));
+  if (unowned != 0) STEDI_RETURN_NOT_OK(run_all(if_owned_rows_found));
+
   std::map<std::string, int64_t> rows;
-  for (const TableEntry* e : shown) {
+  for (size_t i = 0; i < shown.size(); ++i) {
+    const TableEntry* e = shown[i];
     TableCountLine line;
     line.table = e->name;
     line.zone = e->zone;
-    STEDI_ASSIGN_OR_RETURN(line.rows, validator.Count("SELECT count(*) FROM " + e->name));
+    line.rows = counts[i];
     rows[e->name] = line.rows;
     if (line.rows != e->rows) {
       report.checks.push_back(ValidationCheck{
@@ -235,55 +300,6 @@ Result<ValidationReport> ValidateLake(FileSystem& fs, Catalog& catalog, std::str
       }
     }
   }
-
-  std::vector<std::pair<CheckQuery, ValidationCheck::Kind>> queries;
-  for (CheckQuery& q : ConsentChecks()) {
-    queries.emplace_back(std::move(q), ValidationCheck::Kind::kMustBeZero);
-  }
-  queries.emplace_back(SameCustomerCheck(), policy == "rubric"
-                                                ? ValidationCheck::Kind::kInformation
-                                                : ValidationCheck::Kind::kMustBeZero);
-  if (policy == "since-consent") {
-    for (CheckQuery& q : SinceConsentChecks()) {
-      queries.emplace_back(std::move(q), ValidationCheck::Kind::kMustBeZero);
-    }
-  }
-  // When every machine-learning row has one consenting customer who owns both its phone and
-  // its device, its three checks (consenting phone user, consenting device owner, same
-  // customer) are all zero: one query answers them. Only when it finds rows are the three run
-  // to say which. (Under rubric the same-customer check is information and rarely zero.)
-  const bool learning_rows_in_one_query = policy != "rubric" &&
-                                          rows.count("machine_learning_curated") > 0 &&
-                                          rows.count("customer_landing") > 0;
-  bool learning_checks_are_zero = false;
-  if (learning_rows_in_one_query) {
-    STEDI_ASSIGN_OR_RETURN(int64_t unowned, validator.Count(OwnedByOneConsentingCustomerSql()));
-    learning_checks_are_zero = unowned == 0;
-  }
-  // The checks are independent read-only queries: run them side by side.
-  std::vector<ValidationCheck> checks;
-  std::vector<size_t> to_run;  // the checks whose query runs, with their SQL
-  std::vector<const std::string*> sqls;
-  for (const auto& [query, kind] : queries) {
-    bool present = std::all_of(query.tables.begin(), query.tables.end(),
-                               [&](const char* t) { return rows.count(t) > 0; });
-    if (!present) continue;
-    ValidationCheck check;
-    check.table = query.table;
-    check.description = query.description;
-    check.kind = kind;
-    check.value = 0;
-    if (!(learning_checks_are_zero && query.implied_by_ownership)) {
-      to_run.push_back(checks.size());
-      sqls.push_back(&query.sql);
-    }
-    checks.push_back(std::move(check));
-  }
-  STEDI_RETURN_NOT_OK(
-      ParallelFor(to_run.size(), threads ? threads : DefaultParallelism(), [&](size_t i) -> Status {
-        STEDI_ASSIGN_OR_RETURN(checks[to_run[i]].value, validator.Count(*sqls[i]));
-        return Status::OK();
-      }));
   for (ValidationCheck& check : checks) report.checks.push_back(std::move(check));
   return report;
 }
