@@ -13,6 +13,7 @@
 #include "catalog/iceberg_table_files.h"
 #include "catalog/schema_json.h"
 #include "catalog/sqlite_connection.h"
+#include "concurrency/thread_pool.h"
 #include "storage/file_system.h"
 #include "storage/file_uri.h"
 #include "storage/lake_layout.h"
@@ -1021,15 +1022,20 @@ Status Catalog::CommitOnceLocked(const CommitRequest& request, bool* moved) {
       for (const std::string& path : p->written) (void)fs_->DeleteFile(path);
     }
   };
-  for (size_t i = 0; i < request.tables.size(); ++i) {
+  // Each table's files are its own: written side by side (a run publishes five tables, each
+  // a manifest, a manifest list and a metadata file).
+  const size_t tables = request.tables.size();
+  Status written = ParallelFor(tables, std::min(tables, DefaultParallelism()), [&](size_t i) {
     TableChange change = request.tables[i];
     change.table = names[i];
-    auto written = WriteIcebergSnapshot(*fs_, lake_root_, change, bases[i], now_ms);
-    if (!written.ok()) {
-      discard();
-      return written.status().WithContext("commit: table " + names[i]);
-    }
-    prepared[i] = std::move(*written);
+    auto snapshot = WriteIcebergSnapshot(*fs_, lake_root_, change, bases[i], now_ms);
+    if (!snapshot.ok()) return snapshot.status().WithContext("commit: table " + names[i]);
+    prepared[i] = std::move(*snapshot);
+    return Status::OK();
+  });
+  if (!written.ok()) {
+    discard();
+    return written;
   }
   // 3. One barrier makes the writer's data files and our metadata durable before any of it
   //    becomes visible.
