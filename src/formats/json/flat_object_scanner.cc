@@ -205,10 +205,6 @@ void RowShape::Assign(const std::vector<std::string_view>& keys,
   kinds_ = kinds;
 }
 
-bool FlatObjectScanner::ScanShaped(std::string_view text, const RowShape& shape) {
-  return !text.empty() && text.back() == '}' && ScanShapedPrefix(text, shape) == text.size();
-}
-
 size_t FlatObjectScanner::ScanShapedPrefix(std::string_view text, const RowShape& shape) {
   const size_t n = shape.size();
   members_.resize(n);

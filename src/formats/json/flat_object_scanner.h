@@ -62,14 +62,12 @@ class FlatObjectScanner {
   /// TEXT, valid while TEXT is).
   bool Scan(std::string_view text);
 
-  /// As Scan, for a TEXT written exactly in SHAPE: its keys in that order, each value of that
-  /// kind, no whitespace between tokens. Returns false for any other TEXT (which Scan may still
-  /// accept); when true, members() is what Scan would give.
-  bool ScanShaped(std::string_view text, const RowShape& shape);
-
-  /// As ScanShaped, for an object at the start of TEXT that more bytes may follow: returns how
-  /// many bytes it takes (through its closing brace), or 0 when TEXT does not start with one.
-  /// Lets a caller find the end of a line by scanning it once (no string holds a raw newline).
+  /// As Scan, for an object at the start of TEXT written exactly in SHAPE (its keys in that
+  /// order, each value of that kind, no whitespace between tokens) that more bytes may follow:
+  /// returns how many bytes the object takes (through its closing brace), or 0 when TEXT does
+  /// not start with one (Scan may still accept it). When not 0, members() is what Scan would
+  /// give for those bytes. Lets a caller find the end of a line by scanning it once (no string
+  /// holds a raw newline).
   size_t ScanShapedPrefix(std::string_view text, const RowShape& shape);
 
   const std::vector<ScannedMember>& members() const { return members_; }

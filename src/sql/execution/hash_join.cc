@@ -643,53 +643,47 @@ class HashJoinOperator final : public Operator {
 
   // StepLane for a lane probing by dictionary entry: the pairs need no key check.
   Status StepLaneByDictionary(ProbeLane& lane) {
-    JoinPairProcessor& processor = lane.processor;
-    const size_t room = processor.PairRoom();
-    const size_t rows = lane.rows();
     const uint32_t base = static_cast<uint32_t>(lane.begin);
     const Column& key = *lane.keys.columns()[0];
     const uint8_t* key_null = lane.key_null.data();
+    if (lane.single_match) {
+      const uint32_t* match = lane.entry_match.data();
+      return HandOverSingleMatches(lane, [&](size_t row) {
+        return key_null[row] ? JoinHashTable::kEnd : match[key.code(base + row)];
+      });
+    }
+    JoinPairProcessor& processor = lane.processor;
+    const size_t room = processor.PairRoom();
+    const size_t rows = lane.rows();
     lane.candidate_left.resize(room);
     lane.candidate_build.resize(room);
     uint32_t* out_left = lane.candidate_left.data();
     uint32_t* out_build = lane.candidate_build.data();
     size_t found = 0;
     size_t row = lane.row;
-    if (lane.single_match) {
-      // Branch-free: a row's pair is written always and counted only when there is a match.
-      const uint32_t* match = lane.entry_match.data();
-      for (; row < rows && found < room; ++row) {
-        if (key_null[row]) continue;
-        const uint32_t m = match[key.code(base + row)];
+    const uint32_t* offsets = lane.entry_offsets.data();
+    const uint32_t* matches = lane.entry_rows.data();
+    uint32_t at = lane.match_at;
+    while (row < rows && found < room) {
+      if (key_null[row]) {
+        ++row;
+        continue;
+      }
+      const uint32_t code = key.code(base + row);
+      const uint32_t begin = offsets[code], end = offsets[code + 1];
+      uint32_t i = begin + at;
+      for (; i < end && found < room; ++i, ++found) {
         out_left[found] = base + static_cast<uint32_t>(row);
-        out_build[found] = m;
-        found += m != JoinHashTable::kEnd ? 1 : 0;
+        out_build[found] = matches[i];
       }
-    } else {
-      const uint32_t* offsets = lane.entry_offsets.data();
-      const uint32_t* matches = lane.entry_rows.data();
-      uint32_t at = lane.match_at;
-      while (row < rows && found < room) {
-        if (key_null[row]) {
-          ++row;
-          continue;
-        }
-        const uint32_t code = key.code(base + row);
-        const uint32_t begin = offsets[code], end = offsets[code + 1];
-        uint32_t i = begin + at;
-        for (; i < end && found < room; ++i, ++found) {
-          out_left[found] = base + static_cast<uint32_t>(row);
-          out_build[found] = matches[i];
-        }
-        if (i == end) {
-          ++row;
-          at = 0;
-        } else {
-          at = i - begin;
-        }
+      if (i == end) {
+        ++row;
+        at = 0;
+      } else {
+        at = i - begin;
       }
-      lane.match_at = at;
     }
+    lane.match_at = at;
     lane.row = row;
     return HandOverCandidates(lane, found, /*check_keys=*/false);
   }
@@ -697,6 +691,14 @@ class HashJoinOperator final : public Operator {
   // StepLane for a lane probing by runs: each row's match is known; the pairs need no key
   // check.
   Status StepLaneByRuns(ProbeLane& lane) {
+    const uint32_t* match = lane.row_match.data();
+    return HandOverSingleMatches(lane, [match](size_t row) { return match[row]; });
+  }
+
+  // Pairs each row of LANE, from lane.row on, with its one match MATCH(row) (a build row, or
+  // kEnd for none) until an output batch is full, and hands the pairs over without a key check.
+  template <typename Match>
+  Status HandOverSingleMatches(ProbeLane& lane, Match match) {
     const size_t room = lane.processor.PairRoom();
     const size_t rows = lane.rows();
     const uint32_t base = static_cast<uint32_t>(lane.begin);
@@ -704,14 +706,14 @@ class HashJoinOperator final : public Operator {
     lane.candidate_build.resize(room);
     uint32_t* out_left = lane.candidate_left.data();
     uint32_t* out_build = lane.candidate_build.data();
-    const uint32_t* match = lane.row_match.data();
     size_t found = 0;
     size_t row = lane.row;
     // Branch-free: a row's pair is written always and counted only when there is a match.
     for (; row < rows && found < room; ++row) {
+      const uint32_t m = match(row);
       out_left[found] = base + static_cast<uint32_t>(row);
-      out_build[found] = match[row];
-      found += match[row] != JoinHashTable::kEnd ? 1 : 0;
+      out_build[found] = m;
+      found += m != JoinHashTable::kEnd ? 1 : 0;
     }
     lane.row = row;
     return HandOverCandidates(lane, found, /*check_keys=*/false);
