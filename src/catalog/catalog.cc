@@ -1,9 +1,15 @@
 #include "catalog/catalog.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <set>
@@ -445,6 +451,45 @@ Result<std::string> PrepareCatalog(SqliteConnection& db, const std::optional<std
   return *stored;
 }
 
+// Syncs the file or folder at PATH to stable storage.
+Status SyncPath(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError(path + ": cannot open to sync: " + std::strerror(errno));
+  const int rc = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (rc != 0) return Status::IOError(path + ": cannot sync: " + std::strerror(error));
+  return Status::OK();
+}
+
+// Creates the catalog at PATH whole or not at all: built in a scratch file beside it without a
+// journal or a sync, synced once, then renamed into place unless another process created one
+// first (then that one is kept). A journaled creation in place cost seven syncs.
+Status CreateCatalogFile(const std::string& path, const std::optional<std::string>& wanted) {
+  const std::string scratch = path + ".new-" + std::to_string(RandomBits());
+  auto discard = [&scratch](Status st) {
+    ::unlink(scratch.c_str());
+    return st;
+  };
+  {
+    auto db = SqliteConnection::OpenScratch(scratch);
+    if (!db.ok()) return discard(db.status());
+    Result<std::string> name = PrepareCatalog(**db, wanted);
+    if (!name.ok()) return discard(name.status());
+    Status st = (*db)->FinishScratch();
+    if (!st.ok()) return discard(st);
+  }  // closed: the scratch file holds everything, its WAL checkpointed and removed
+  Status synced = SyncPath(scratch);
+  if (!synced.ok()) return discard(synced);
+  if (::renameat2(AT_FDCWD, scratch.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0) {
+    const int error = errno;
+    if (error == EEXIST) return discard(Status::OK());  // another process created it meanwhile
+    return discard(
+        Status::IOError(path + ": cannot publish the new catalog: " + std::strerror(error)));
+  }
+  return SyncPath(std::string(DirName(path)));
+}
+
 }  // namespace
 
 Catalog::Catalog(std::string lake_dir, std::string lake_root, std::unique_ptr<FileSystem> fs,
@@ -461,8 +506,10 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& lake_dir,
                                                const std::optional<std::string>& database) {
   auto fs = NewLocalFileSystem();
   STEDI_RETURN_NOT_OK(fs->CreateDirs(lake_dir));
-  STEDI_ASSIGN_OR_RETURN(
-      auto db, SqliteConnection::Open(LakeLayout(lake_dir).CatalogPath(), kBusyTimeoutMs));
+  const std::string path = LakeLayout(lake_dir).CatalogPath();
+  STEDI_ASSIGN_OR_RETURN(bool exists, fs->Exists(path));
+  if (!exists) STEDI_RETURN_NOT_OK(CreateCatalogFile(path, database));
+  STEDI_ASSIGN_OR_RETURN(auto db, SqliteConnection::Open(path, kBusyTimeoutMs));
   STEDI_ASSIGN_OR_RETURN(std::string name, PrepareCatalog(*db, database));
   char resolved[PATH_MAX];
   if (!::realpath(lake_dir.c_str(), resolved)) {

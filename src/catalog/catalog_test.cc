@@ -139,9 +139,33 @@ TEST_F(CatalogTest, NamedDatabaseIsFixedWhenTheLakeIsCreated) {
 
 TEST_F(CatalogTest, RejectsDatabaseNamesAthenaWouldNot) {
   for (std::string bad : {"", "My-Lake", "a b", "Stedi"}) {
-    auto c = Catalog::Open(lake_ + "_" + std::to_string(bad.size()), bad);
+    const std::string lake = lake_ + "_" + std::to_string(bad.size());
+    auto c = Catalog::Open(lake, bad);
     EXPECT_TRUE(!c.ok() && c.status().IsInvalid()) << "'" << bad << "'";
+    // Nothing is left behind: no catalog that would fix a name, no half-made file.
+    EXPECT_TRUE(fsys::is_empty(lake)) << "'" << bad << "'";
   }
+}
+
+TEST_F(CatalogTest, LakesCreatedAtOnceShareOneCatalog) {
+  // Several processes may create the same new lake at once (an ingest beside a run): every one
+  // opens it, exactly one catalog results, and no scratch file stays behind.
+  std::vector<std::thread> threads;
+  std::vector<std::string> names(6);
+  for (size_t i = 0; i < names.size(); ++i) {
+    threads.emplace_back([&, i] {
+      auto catalog = Catalog::Open(lake_, std::nullopt);
+      names[i] = catalog.ok() ? (*catalog)->database() : catalog.status().ToString();
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::string& name : names) EXPECT_EQ(name, "stedi");
+  EXPECT_TRUE(fsys::exists(lake_ + "/catalog.db"));
+  for (const auto& entry : fsys::directory_iterator(lake_)) {
+    EXPECT_EQ(entry.path().filename().string().find(".new"), std::string::npos) << entry.path();
+  }
+  EXPECT_EQ(Query("SELECT count(*) FROM stedi_lake"), std::vector<std::string>{"1"});
+  EXPECT_EQ(Query("PRAGMA integrity_check"), std::vector<std::string>{"ok"});
 }
 
 TEST_F(CatalogTest, AppendThenReplaceTracksFilesRowsAndVersions) {

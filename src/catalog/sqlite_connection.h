@@ -75,6 +75,13 @@ class SqliteConnection {
   /// BUSY_TIMEOUT_MS, switches it to WAL journal mode and enables foreign keys.
   static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path,
                                                         int busy_timeout_ms);
+  /// Creates a new database file at PATH that no other connection sees yet: nothing is synced
+  /// and nothing journaled (the caller syncs the finished file and publishes it by rename).
+  /// Leaves the file in WAL mode, like Open, once the last statement has run: call
+  /// FinishScratch, then destroy the connection.
+  static Result<std::unique_ptr<SqliteConnection>> OpenScratch(const std::string& path);
+  /// Switches a scratch database to WAL journal mode, as Open would have.
+  Status FinishScratch();
   ~SqliteConnection();
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;

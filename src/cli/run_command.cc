@@ -161,11 +161,11 @@ int RunRunCommand(const RunArgs& args) {
   }
   Result<std::unique_ptr<Catalog>> catalog = Catalog::OpenExisting(args.lake);
   if (!catalog.ok()) return ReportFailure(catalog.status());
+  options.validate = true;
   Result<RunReport> run = RunPipeline(*fs, **catalog, options);
   if (!run.ok()) return ReportFailure(run.status());
   for (const std::string& w : run->warnings) std::cerr << "stedi: warning: " << w << "\n";
-  Result<ValidationReport> report =
-      ValidateLake(*fs, **catalog, args.policy, args.threads, options.memory_limit);
+  Result<ValidationReport>& report = *run->validation;
   if (!report.ok()) {
     return ReportFailure(
         report.status().WithContext("the tables were published, but validating them failed"));

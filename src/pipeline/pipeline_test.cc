@@ -154,12 +154,14 @@ class PipelineRunTest : public ::testing::Test {
   }
 
   Result<RunReport> Run(const std::string& policy,
-                        const std::optional<std::string>& models = std::nullopt) {
+                        const std::optional<std::string>& models = std::nullopt,
+                        bool validate = false) {
     RunOptions options;
     options.lake_dir = lake();
     options.policy = policy;
     options.models_dir = models;
     options.threads = 2;
+    options.validate = validate;
     return RunPipeline(*fs_, options);
   }
 
@@ -346,6 +348,37 @@ TEST_F(PipelineRunTest, SmallHandComputedLakeUnderEveryPolicy) {
   const ValidationCheck* user = FindCheck(*report, "machine_learning_curated", "phone user");
   const ValidationCheck* device = FindCheck(*report, "machine_learning_curated", "device");
   EXPECT_TRUE(user != nullptr && device != nullptr);
+}
+
+// A report as text: every table's rows and every check's value, in order.
+std::string ReportText(const ValidationReport& report) {
+  std::string text = report.policy + (report.real_stedi_data ? " real\n" : "\n");
+  for (const TableCountLine& t : report.tables) {
+    text += t.table + " " + std::string(ZoneName(t.zone)) + " " + std::to_string(t.rows) + "\n";
+  }
+  for (const ValidationCheck& c : report.checks) {
+    text += c.table + " | " + c.description + " | " + std::to_string(c.value) + "\n";
+  }
+  return text;
+}
+
+TEST_F(PipelineRunTest, ValidatingDuringTheCommitReportsWhatValidatingAfterItReads) {
+  WriteSmallLanding([&](const std::string& p, std::string_view b) { Write(p, b); });
+  Ingest(JoinPath(root_, "src"));
+  // The first run creates the tables, the next ones replace them with other rows.
+  for (const std::string policy : {"standard", "since-consent", "rubric", "standard"}) {
+    auto run = Run(policy, std::nullopt, /*validate=*/true);
+    ASSERT_TRUE(run.ok()) << policy << ": " << run.status().ToString();
+    ASSERT_TRUE(run->validation.has_value()) << policy;
+    ASSERT_TRUE(run->validation->ok()) << policy << ": " << run->validation->status().ToString();
+    auto after = ValidateLake(*fs_, lake(), policy, 2);
+    ASSERT_TRUE(after.ok()) << after.status().ToString();
+    EXPECT_EQ(ReportText(**run->validation), ReportText(*after)) << policy;
+    EXPECT_EQ((*run->validation)->tables.size(), 8u) << policy;
+  }
+  auto plain = Run("standard");
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_FALSE(plain->validation.has_value());
 }
 
 TEST_F(PipelineRunTest, RerunAndPolicySwitchesConvergeToTheSameRows) {

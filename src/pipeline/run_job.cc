@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <future>
 #include <random>
 #include <set>
 
@@ -162,7 +163,25 @@ class PipelineRun {
       request.tables.push_back(std::move(change));
     }
     // Commit makes the data files durable (one barrier with its own metadata) before publishing.
-    Status committed = catalog_.Commit(request);
+    Status committed;
+    if (options_.validate) {
+      // Every table the validation reads is resolved first, so it never waits for the catalog
+      // the commit holds while it syncs.
+      std::vector<TableEntry> tables = TablesAfterCommit(existing);
+      OverlayTableResolver snapshot(sql::MakeCatalogResolver(&catalog_));
+      for (const TableEntry& t : tables) {
+        auto source = resolver_.Resolve(t.name, std::nullopt);
+        if (source.ok()) snapshot.Add(std::move(*source));
+      }
+      std::future<Status> commit =
+          std::async(std::launch::async, [this, &request] { return catalog_.Commit(request); });
+      report_.validation =
+          ValidateTables(fs_, snapshot, tables, context_.temp_dir, options_.policy,
+                         static_cast<size_t>(context_.threads), options_.memory_limit);
+      committed = commit.get();
+    } else {
+      committed = catalog_.Commit(request);
+    }
     if (committed.IsConflict()) {
       return committed.WithContext(
           "another run or ingest changed these tables while this one ran; nothing was "
@@ -180,6 +199,21 @@ class PipelineRun {
       }
     }
     return Status::OK();
+  }
+
+  // The tables as Catalog::ListTables will list them once this run's commit is published:
+  // EXISTING (listed at the start) with the built tables' rows, new ones last.
+  std::vector<TableEntry> TablesAfterCommit(const std::vector<TableEntry>& existing) const {
+    std::vector<TableEntry> tables = existing;
+    for (const BuiltTable& b : report_.tables) {
+      auto same = [&b](const TableEntry& t) { return NamesEqual(t.name, b.table); };
+      auto it = std::find_if(tables.begin(), tables.end(), same);
+      if (it == tables.end()) it = tables.insert(tables.end(), TableEntry{});
+      it->name = b.table;
+      it->zone = b.zone;
+      it->rows = b.rows;
+    }
+    return tables;
   }
 
   // Runs MODEL's query and writes its rows as new data files of CHANGE's table.

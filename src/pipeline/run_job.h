@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "catalog/catalog_entries.h"
+#include "pipeline/validation_report.h"
 #include "status/result.h"
 #include "storage/file_system.h"
 
@@ -23,6 +24,9 @@ struct RunOptions {
   /// Bytes the queries' hash tables and sort buffers may hold together before they spill;
   /// 0 means sql::DefaultMemoryLimit().
   size_t memory_limit = 0;
+  /// Also validate the built tables (ValidateTables, under POLICY) while the commit publishes
+  /// them: the commit mostly waits on the disk, the validation mostly on the CPU.
+  bool validate = false;
 };
 
 /// One table a run built.
@@ -46,6 +50,9 @@ struct RunReport {
   /// deleted), for the user to see.
   std::vector<std::string> warnings;
   double seconds = 0;
+  /// With RunOptions::validate: the report on the published tables, or why it failed (the
+  /// tables are published either way).
+  std::optional<Result<ValidationReport>> validation;
 };
 
 /// Builds every table of the policy's models in dependency order and publishes them all in ONE

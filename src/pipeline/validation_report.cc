@@ -140,19 +140,19 @@ std::string DifferenceNote(std::string_view policy, std::string_view table) {
 
 class LakeValidator {
  public:
-  LakeValidator(FileSystem& fs, Catalog& catalog, size_t threads, size_t memory_limit)
-      : resolver_(sql::MakeCatalogResolver(&catalog)),
-        budget_(memory_limit ? memory_limit : sql::DefaultMemoryLimit()) {
+  LakeValidator(FileSystem& fs, sql::TableResolver& resolver, const std::string& temp_dir,
+                size_t threads, size_t memory_limit)
+      : resolver_(resolver), budget_(memory_limit ? memory_limit : sql::DefaultMemoryLimit()) {
     context_.fs = &fs;
     context_.memory_budget = &budget_;
     context_.memory_limit_bytes = budget_.limit();
-    context_.temp_dir = LakeLayout(catalog.lake_dir()).TempFolder();
+    context_.temp_dir = temp_dir;
     context_.threads = static_cast<int>(threads ? threads : DefaultParallelism());
   }
 
   // Runs SQL, a query returning one integer, and returns it.
   Result<int64_t> Count(const std::string& sql) {
-    auto result = sql::RunQuery(sql, resolver_.get(), &context_);
+    auto result = sql::RunQuery(sql, &resolver_, &context_);
     if (!result.ok()) return result.status().WithContext("validation query `" + sql + "`");
     for (const Batch& b : result->batches) {
       if (b.num_rows() == 0) continue;
@@ -167,7 +167,7 @@ class LakeValidator {
   }
 
  private:
-  std::unique_ptr<sql::TableResolver> resolver_;
+  sql::TableResolver& resolver_;
   sql::MemoryBudget budget_;
   sql::ExecutionContext context_;
 };
@@ -188,13 +188,22 @@ Result<ValidationReport> ValidateLake(FileSystem& fs, const std::string& lake_di
 
 Result<ValidationReport> ValidateLake(FileSystem& fs, Catalog& catalog, std::string_view policy,
                                       size_t threads, size_t memory_limit) {
-  STEDI_RETURN_NOT_OK(fs.CreateDirs(LakeLayout(catalog.lake_dir()).TempFolder()));
-  LakeValidator validator(fs, catalog, threads, memory_limit);
+  STEDI_ASSIGN_OR_RETURN(std::vector<TableEntry> entries, catalog.ListTables());
+  std::unique_ptr<sql::TableResolver> resolver = sql::MakeCatalogResolver(&catalog);
+  return ValidateTables(fs, *resolver, entries, LakeLayout(catalog.lake_dir()).TempFolder(), policy,
+                        threads, memory_limit);
+}
+
+Result<ValidationReport> ValidateTables(FileSystem& fs, sql::TableResolver& resolver,
+                                        const std::vector<TableEntry>& entries,
+                                        const std::string& temp_dir, std::string_view policy,
+                                        size_t threads, size_t memory_limit) {
+  STEDI_RETURN_NOT_OK(fs.CreateDirs(temp_dir));
+  LakeValidator validator(fs, resolver, temp_dir, threads, memory_limit);
   ValidationReport report;
   report.policy = std::string(policy);
 
   // The original lake's tables first, in its order, then any other table the models built.
-  STEDI_ASSIGN_OR_RETURN(std::vector<TableEntry> entries, catalog.ListTables());
   std::vector<const TableEntry*> shown;
   for (const OriginalTable& o : kOriginalLake) {
     for (const TableEntry& e : entries) {

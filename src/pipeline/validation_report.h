@@ -13,6 +13,9 @@
 namespace stedi {
 
 class Catalog;
+namespace sql {
+class TableResolver;
+}
 
 /// Rows of one table, beside the original lake's count when the landing data is the real
 /// STEDI data.
@@ -60,5 +63,12 @@ Result<ValidationReport> ValidateLake(FileSystem& fs, const std::string& lake_di
 /// As above, through CATALOG, an open catalog of the lake.
 Result<ValidationReport> ValidateLake(FileSystem& fs, Catalog& catalog, std::string_view policy,
                                       size_t threads, size_t memory_limit = 0);
+/// As above, for the tables ENTRIES lists (as Catalog::ListTables would; name, zone and rows
+/// are read), each read through RESOLVER; spill files go to TEMP_DIR. A run validates its new
+/// tables this way while its commit publishes them.
+Result<ValidationReport> ValidateTables(FileSystem& fs, sql::TableResolver& resolver,
+                                        const std::vector<TableEntry>& entries,
+                                        const std::string& temp_dir, std::string_view policy,
+                                        size_t threads, size_t memory_limit = 0);
 
 }  // namespace stedi
