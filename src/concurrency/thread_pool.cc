@@ -76,7 +76,11 @@ class HelperPool {
 
 }  // namespace
 
-size_t DefaultParallelism() { return std::max<size_t>(1, std::thread::hardware_concurrency()); }
+size_t DefaultParallelism() {
+  // hardware_concurrency() reads /sys on every call; the answer does not change.
+  static const size_t cores = std::max<size_t>(1, std::thread::hardware_concurrency());
+  return cores;
+}
 
 Status ParallelFor(size_t count, size_t threads, const std::function<Status(size_t)>& task) {
   return ParallelForWorkers(count, threads, [&](size_t i, size_t) { return task(i); });
