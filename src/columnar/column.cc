@@ -12,7 +12,7 @@ Column Column::FromDictionary(std::shared_ptr<const Column> dictionary, std::vec
   out.offsets_.clear();
   out.size_ = codes.size();
   const auto* bytes = reinterpret_cast<const uint8_t*>(codes.data());
-  out.values_.assign(bytes, bytes + codes.size() * sizeof(uint32_t));
+  out.values_.Append(bytes, codes.size() * sizeof(uint32_t));
   for (uint8_t v : validity) out.null_count_ += v == 0;
   if (out.null_count_ > 0) out.validity_ = std::move(validity);
   out.dictionary_ = std::move(dictionary);
@@ -24,8 +24,8 @@ namespace {
 // Appends the strings that ROW_AT(i) (i < COUNT) selects from DICTIONARY-encoded SOURCE to
 // VALUES/OFFSETS: the bytes are counted first so the values grow once, not once per row.
 template <typename RowAt>
-void AppendDictionaryStrings(const Column& source, size_t count, RowAt row_at,
-                             std::vector<uint8_t>* values, std::vector<uint64_t>* offsets) {
+void AppendDictionaryStrings(const Column& source, size_t count, RowAt row_at, ByteBuffer* values,
+                             std::vector<uint64_t>* offsets) {
   const Column& dict = *source.dictionary();
   const uint64_t* dict_off = dict.offsets().data();
   size_t bytes = 0;

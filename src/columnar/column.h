@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "columnar/byte_buffer.h"
 #include "columnar/data_type.h"
 
 namespace stedi {
@@ -66,7 +67,7 @@ class Column {
   Column Materialized() const;
 
   /// Raw buffers, for encoders that work on whole columns.
-  const std::vector<uint8_t>& values() const { return values_; }
+  const ByteBuffer& values() const { return values_; }
   const std::vector<uint64_t>& offsets() const { return offsets_; }
   const std::vector<uint8_t>& validity() const { return validity_; }
 
@@ -75,7 +76,7 @@ class Column {
   TypeId type_ = TypeId::kString;
   size_t size_ = 0;
   size_t null_count_ = 0;
-  std::vector<uint8_t> values_;
+  ByteBuffer values_;
   std::vector<uint64_t> offsets_;
   std::vector<uint8_t> validity_;
   std::shared_ptr<const Column> dictionary_;
