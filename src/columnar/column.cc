@@ -7,12 +7,20 @@ namespace stedi {
 
 Column Column::FromDictionary(std::shared_ptr<const Column> dictionary, std::vector<uint32_t> codes,
                               std::vector<uint8_t> validity) {
+  ByteBuffer bytes;
+  bytes.Append(codes.data(), codes.size() * sizeof(uint32_t));
+  return FromDictionaryCodes(std::move(dictionary), std::move(bytes), std::move(validity));
+}
+
+Column Column::FromDictionaryCodes(std::shared_ptr<const Column> dictionary, ByteBuffer codes,
+                                   std::vector<uint8_t> validity) {
   assert(dictionary && IsVariableWidth(dictionary->type()) && !dictionary->is_dictionary());
+  assert(codes.size() % sizeof(uint32_t) == 0);
+  assert(validity.empty() || validity.size() == codes.size() / sizeof(uint32_t));
   Column out(dictionary->type());
   out.offsets_.clear();
-  out.size_ = codes.size();
-  const auto* bytes = reinterpret_cast<const uint8_t*>(codes.data());
-  out.values_.Append(bytes, codes.size() * sizeof(uint32_t));
+  out.size_ = codes.size() / sizeof(uint32_t);
+  out.values_ = std::move(codes);
   for (uint8_t v : validity) out.null_count_ += v == 0;
   if (out.null_count_ > 0) out.validity_ = std::move(validity);
   out.dictionary_ = std::move(dictionary);
@@ -126,6 +134,15 @@ void ColumnBuilder::AppendString(std::string_view v) {
   column_.values_.insert(column_.values_.end(), v.begin(), v.end());
   column_.offsets_.push_back(column_.values_.size());
   MarkValid();
+}
+
+uint8_t* ColumnBuilder::AppendFixedWidthUninitialized(size_t count) {
+  assert(!IsVariableWidth(column_.type_) && !column_.dictionary_);
+  const size_t at = column_.values_.size();
+  column_.values_.resize(at + count * FixedWidth(column_.type_));
+  if (!column_.validity_.empty()) column_.validity_.resize(column_.validity_.size() + count, 1);
+  column_.size_ += count;
+  return column_.values_.data() + at;
 }
 
 void ColumnBuilder::AppendFixedWidthValues(const void* data, size_t count) {

@@ -59,6 +59,10 @@ class Column {
   /// from one code per row; CODES[r] < dictionary->size() for every non-null row.
   static Column FromDictionary(std::shared_ptr<const Column> dictionary,
                                std::vector<uint32_t> codes, std::vector<uint8_t> validity);
+  /// As above, with CODES as native uint32 values, 4 bytes per row, taken over without a copy;
+  /// VALIDITY may be empty when no row is null.
+  static Column FromDictionaryCodes(std::shared_ptr<const Column> dictionary, ByteBuffer codes,
+                                    std::vector<uint8_t> validity);
   bool is_dictionary() const { return dictionary_ != nullptr; }
   /// The distinct values of a dictionary-encoded column, and row ROW's index into them.
   const std::shared_ptr<const Column>& dictionary() const { return dictionary_; }
@@ -103,6 +107,10 @@ class ColumnBuilder {
   void AppendString(std::string_view v);
   /// Appends COUNT non-null values of a fixed-width type, stored as in Column::values().
   void AppendFixedWidthValues(const void* data, size_t count);
+  /// Appends COUNT non-null values of a fixed-width type for the caller to write, in the layout
+  /// of Column::values(), at the returned address (valid until the next append): a decoder
+  /// gathers into the column instead of into a buffer copied after.
+  uint8_t* AppendFixedWidthUninitialized(size_t count);
   /// Appends COUNT rows stored in a plain column's layout, e.g. read back from a raw dump:
   /// VALUE_BYTES bytes of VALUES; for strings COUNT + 1 native uint64 OFFSETS into VALUES (the
   /// first need not be 0; the buffer need not be aligned); VALIDITY one byte per row, or null

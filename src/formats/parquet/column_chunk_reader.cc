@@ -48,8 +48,8 @@ class ChunkDecoder {
   Status Run(std::string_view chunk, uint64_t base, int64_t num_values);
   Column Finish() {
     if (codes_mode_ && string_dictionary_) {
-      return Column::FromDictionary(string_dictionary_, std::move(codes_),
-                                    std::move(code_validity_));
+      return Column::FromDictionaryCodes(string_dictionary_, std::move(codes_),
+                                         std::move(code_validity_));
     }
     return builder_.Finish();
   }
@@ -89,10 +89,9 @@ class ChunkDecoder {
   // page (as a column); a PLAIN page turns the codes so far into inline strings.
   bool codes_mode_;
   std::shared_ptr<const Column> string_dictionary_;
-  std::vector<uint32_t> codes_;
-  std::vector<uint8_t> code_validity_;
+  ByteBuffer codes_;                    // native uint32 codes, 4 bytes per row
+  std::vector<uint8_t> code_validity_;  // empty until a row is null
   std::vector<uint32_t> scratch_indices_;
-  std::vector<uint64_t> scratch_values_;
   std::vector<int64_t> scratch_ints_;
   std::string page_buffer_;
 };
@@ -135,18 +134,17 @@ Result<bool> ChunkDecoder::TryDecodeDense(Encoding encoding, std::string_view da
   }
   if (encoding != Encoding::kPlainDictionary && encoding != Encoding::kRleDictionary) return false;
   STEDI_RETURN_NOT_OK(DecodeIndices(data, count, &scratch_indices_, offset));
-  // Both dictionaries hold 8-byte values; gather their bits into a reused buffer.
-  scratch_values_.resize(count);
+  // Both dictionaries hold 8-byte values; gathered straight into the column.
+  uint8_t* out = builder_.AppendFixedWidthUninitialized(count);
   if (int64) {
     for (size_t i = 0; i < count; ++i) {
-      scratch_values_[i] = static_cast<uint64_t>(dictionary_.ints[scratch_indices_[i]]);
+      std::memcpy(out + i * 8, &dictionary_.ints[scratch_indices_[i]], 8);
     }
   } else {
     for (size_t i = 0; i < count; ++i) {
-      scratch_values_[i] = std::bit_cast<uint64_t>(dictionary_.doubles[scratch_indices_[i]]);
+      std::memcpy(out + i * 8, &dictionary_.doubles[scratch_indices_[i]], 8);
     }
   }
-  builder_.AppendFixedWidthValues(scratch_values_.data(), count);
   return true;
 }
 
@@ -157,14 +155,19 @@ Status ChunkDecoder::AppendCodes(const std::vector<uint32_t>& levels, size_t n,
     return Corrupt(offset, "value count does not match definition levels");
   }
   if (non_null == n) {
-    codes_.insert(codes_.end(), scratch_indices_.begin(), scratch_indices_.end());
-    code_validity_.insert(code_validity_.end(), n, 1);
+    codes_.Append(scratch_indices_.data(), n * sizeof(uint32_t));
+    if (!code_validity_.empty()) code_validity_.insert(code_validity_.end(), n, 1);
     return Status::OK();
   }
+  if (code_validity_.empty()) code_validity_.assign(codes_.size() / sizeof(uint32_t), 1);
+  const size_t at = codes_.size();
+  codes_.resize(at + n * sizeof(uint32_t));
+  uint8_t* out = codes_.data() + at;
   size_t k = 0;
   for (size_t i = 0; i < n; ++i) {
     const bool present = levels[i] != 0;
-    codes_.push_back(present ? scratch_indices_[k] : 0);
+    const uint32_t code = present ? scratch_indices_[k] : 0;
+    std::memcpy(out + i * sizeof(uint32_t), &code, sizeof(code));
     code_validity_.push_back(present ? 1 : 0);
     k += present ? 1 : 0;
   }
@@ -174,15 +177,18 @@ Status ChunkDecoder::AppendCodes(const std::vector<uint32_t>& levels, size_t n,
 void ChunkDecoder::LeaveCodesMode() {
   if (!codes_mode_) return;
   codes_mode_ = false;
-  builder_.Reserve(codes_.size());
-  for (size_t i = 0; i < codes_.size(); ++i) {
-    if (code_validity_[i] == 0) {
+  const size_t rows = codes_.size() / sizeof(uint32_t);
+  builder_.Reserve(rows);
+  for (size_t i = 0; i < rows; ++i) {
+    if (!code_validity_.empty() && code_validity_[i] == 0) {
       builder_.AppendNull();
     } else {
-      builder_.AppendString(string_dictionary_->GetString(codes_[i]));
+      uint32_t code;
+      std::memcpy(&code, codes_.data() + i * sizeof(uint32_t), sizeof(code));
+      builder_.AppendString(string_dictionary_->GetString(code));
     }
   }
-  std::vector<uint32_t>().swap(codes_);
+  codes_ = ByteBuffer();
   std::vector<uint8_t>().swap(code_validity_);
 }
 
@@ -384,8 +390,7 @@ Status ChunkDecoder::Run(std::string_view chunk, uint64_t base, int64_t num_valu
   // again and again (a tenth of a run's time). Capped, since NUM_VALUES comes from the file.
   const size_t expected = static_cast<size_t>(std::clamp<int64_t>(num_values, 0, 1 << 24));
   if (codes_mode_) {
-    codes_.reserve(expected);
-    code_validity_.reserve(expected);
+    codes_.reserve(expected * sizeof(uint32_t));
   } else {
     builder_.Reserve(expected);
   }

@@ -676,6 +676,53 @@ TEST(ParquetWriterTest, PagesStartingWithPresentRowsKeepTheirLaterNulls) {
   EXPECT_EQ(batch->column(2).GetString(2001), "odd");
 }
 
+TEST(ParquetReaderTest, DictionaryStringsWithNullsOnlyInEarlyOrOnlyInLatePagesKeepThem) {
+  // Pages of dictionary codes without a null keep no validity until a page with one: then the
+  // earlier pages' rows must count as present, and later pages without nulls too.
+  auto fs = NewMemoryFileSystem();
+  auto schema = std::make_shared<const Schema>(
+      std::vector<Field>{{"late", TypeId::kString, true, 1}, {"early", TypeId::kString, true, 2}});
+  constexpr size_t kRows = 30000;
+  auto value = [](size_t c, size_t r) -> std::optional<std::string> {
+    const bool null = c == 0 ? (r >= 20000 && r % 5 == 0) : (r < 3000 && r % 3 == 0);
+    if (null) return std::nullopt;
+    return "v" + std::to_string(r % 37);
+  };
+  BatchBuilder bb(schema);
+  size_t nulls[2] = {0, 0};
+  for (size_t r = 0; r < kRows; ++r) {
+    for (size_t c = 0; c < 2; ++c) {
+      auto v = value(c, r);
+      if (v) {
+        bb.column(c).AppendString(*v);
+      } else {
+        bb.column(c).AppendNull();
+        ++nulls[c];
+      }
+    }
+  }
+  WriterOptions options;
+  options.page_bytes = 4096;  // many pages per chunk
+  WriteFile(*fs, "/pages.parquet", schema, {bb.Finish()}, options);
+  auto reader = OpenReader(*fs, "/pages.parquet");
+  ASSERT_NE(reader, nullptr);
+  auto batch = reader->ReadRowGroup(0, {});
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  for (size_t c = 0; c < 2; ++c) {
+    const Column& col = batch->column(c);
+    ASSERT_TRUE(col.is_dictionary()) << c;
+    ASSERT_EQ(col.size(), kRows);
+    EXPECT_EQ(col.null_count(), nulls[c]) << c;
+    for (size_t r = 0; r < kRows; ++r) {
+      auto v = value(c, r);
+      ASSERT_EQ(col.IsNull(r), !v.has_value()) << c << " " << r;
+      if (v) {
+        ASSERT_EQ(col.GetString(r), *v) << c << " " << r;
+      }
+    }
+  }
+}
+
 TEST(ParquetWriterTest, RejectsMismatchedBatchesAndBadOptions) {
   auto fs = NewMemoryFileSystem();
   auto schema = AllTypesSchema(false);
