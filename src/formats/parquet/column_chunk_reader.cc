@@ -93,7 +93,7 @@ class ChunkDecoder {
   std::vector<uint8_t> code_validity_;  // empty until a row is null
   std::vector<uint32_t> scratch_indices_;
   std::vector<int64_t> scratch_ints_;
-  std::string page_buffer_;
+  ByteBuffer page_buffer_;
 };
 
 Status ChunkDecoder::DecodeIndices(std::string_view data, size_t count,
@@ -448,7 +448,10 @@ Status ChunkDecoder::Run(std::string_view chunk, uint64_t base, int64_t num_valu
     Encoding encoding;
     // The decompressed bytes the values may point into, until the next page: one buffer per
     // chunk, reused.
-    std::string& page = page_buffer_;
+    ByteBuffer& page = page_buffer_;
+    auto page_bytes = [&page] {
+      return std::string_view(reinterpret_cast<const char*>(page.data()), page.size());
+    };
     std::string_view level_bytes, value_bytes;
     bool levels_prefixed = false;
     if (h.type == PageType::kDataPage) {
@@ -461,7 +464,7 @@ Status ChunkDecoder::Run(std::string_view chunk, uint64_t base, int64_t num_valu
             std::to_string(static_cast<int>(h.data_page->definition_level_encoding)));
       }
       STEDI_RETURN_NOT_OK(DecompressInto(codec_, raw, h.uncompressed_page_size, ctx, &page));
-      value_bytes = page;
+      value_bytes = page_bytes();
       levels_prefixed = true;
     } else {
       if (!h.data_page_v2) return Corrupt(page_offset, "data page v2 without its header");
@@ -485,9 +488,10 @@ Status ChunkDecoder::Run(std::string_view chunk, uint64_t base, int64_t num_valu
       if (v2.is_compressed) {
         STEDI_RETURN_NOT_OK(DecompressInto(codec_, compressed_values, values_size, ctx, &page));
       } else {
-        page.assign(compressed_values);
+        page.clear();
+        page.Append(compressed_values.data(), compressed_values.size());
       }
-      value_bytes = page;
+      value_bytes = page_bytes();
     }
     if (n < 0 || n > kMaxPageValues || n > num_values - read) {
       return Corrupt(page_offset, "page holds " + std::to_string(n) + " values, chunk has " +

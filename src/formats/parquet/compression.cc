@@ -4,6 +4,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <cstring>
 #include <memory>
 
 namespace stedi::parquet {
@@ -116,8 +117,11 @@ Result<std::string> Decompress(Codec codec, std::string_view data, size_t uncomp
   return out;
 }
 
-Status DecompressInto(Codec codec, std::string_view data, size_t uncompressed_size,
-                      const std::string& context, std::string* out) {
+namespace {
+
+// Decompresses DATA into the UNCOMPRESSED_SIZE bytes at OUT.
+Status DecompressToBuffer(Codec codec, std::string_view data, size_t uncompressed_size,
+                          const std::string& context, char* out) {
   switch (codec) {
     case Codec::kUncompressed:
       if (data.size() != uncompressed_size) {
@@ -125,7 +129,7 @@ Status DecompressInto(Codec codec, std::string_view data, size_t uncompressed_si
                                   std::to_string(data.size()) + " bytes, header says " +
                                   std::to_string(uncompressed_size));
       }
-      out->assign(data);
+      if (!data.empty()) std::memcpy(out, data.data(), data.size());
       return Status::OK();
     case Codec::kSnappy: {
       size_t n = 0;
@@ -133,15 +137,13 @@ Status DecompressInto(Codec codec, std::string_view data, size_t uncompressed_si
         return Status::Corruption(context + ": snappy length does not match header size " +
                                   std::to_string(uncompressed_size));
       }
-      out->resize(n);
-      if (!snappy::RawUncompress(data.data(), data.size(), out->data())) {
+      if (!snappy::RawUncompress(data.data(), data.size(), out)) {
         return Status::Corruption(context + ": malformed snappy data");
       }
       return Status::OK();
     }
     case Codec::kZstd: {
-      out->resize(uncompressed_size);
-      const size_t n = ZSTD_decompressDCtx(ThreadDecompressionContext(), out->data(), out->size(),
+      const size_t n = ZSTD_decompressDCtx(ThreadDecompressionContext(), out, uncompressed_size,
                                            data.data(), data.size());
       if (ZSTD_isError(n) || n != uncompressed_size) {
         return Status::Corruption(
@@ -152,7 +154,8 @@ Status DecompressInto(Codec codec, std::string_view data, size_t uncompressed_si
       return Status::OK();
     }
     case Codec::kGzip: {
-      STEDI_ASSIGN_OR_RETURN(*out, GzipDecompress(data, uncompressed_size, context));
+      STEDI_ASSIGN_OR_RETURN(std::string bytes, GzipDecompress(data, uncompressed_size, context));
+      if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
       return Status::OK();
     }
     default:
@@ -160,6 +163,21 @@ Status DecompressInto(Codec codec, std::string_view data, size_t uncompressed_si
   }
   return Status::NotImplemented(context + ": compression codec " +
                                 std::to_string(static_cast<int>(codec)));
+}
+
+}  // namespace
+
+Status DecompressInto(Codec codec, std::string_view data, size_t uncompressed_size,
+                      const std::string& context, std::string* out) {
+  out->resize(uncompressed_size);
+  return DecompressToBuffer(codec, data, uncompressed_size, context, out->data());
+}
+
+Status DecompressInto(Codec codec, std::string_view data, size_t uncompressed_size,
+                      const std::string& context, ByteBuffer* out) {
+  out->resize(uncompressed_size);  // uninitialised: every byte is written next
+  return DecompressToBuffer(codec, data, uncompressed_size, context,
+                            reinterpret_cast<char*>(out->data()));
 }
 
 }  // namespace stedi::parquet

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "columnar/byte_buffer.h"
 #include "formats/parquet/metadata.h"
 #include "status/result.h"
 
@@ -26,5 +27,8 @@ Result<std::string> Decompress(Codec codec, std::string_view data, size_t uncomp
 /// its pages reuses its memory instead of allocating and zero-filling a page's worth each time.
 Status DecompressInto(Codec codec, std::string_view data, size_t uncompressed_size,
                       const std::string& context, std::string* out);
+/// As above, into a ByteBuffer, which grows without zero-filling first.
+Status DecompressInto(Codec codec, std::string_view data, size_t uncompressed_size,
+                      const std::string& context, ByteBuffer* out);
 
 }  // namespace stedi::parquet
