@@ -166,12 +166,15 @@ class PipelineRun {
     Status committed;
     if (options_.validate) {
       // Every table the validation reads is resolved first, so it never waits for the catalog
-      // the commit holds while it syncs.
+      // the commit holds while it syncs. Rows as resolved: an ingest may have added landing
+      // files since the run listed the tables.
       std::vector<TableEntry> tables = TablesAfterCommit(existing);
       OverlayTableResolver snapshot(sql::MakeCatalogResolver(&catalog_));
-      for (const TableEntry& t : tables) {
+      for (TableEntry& t : tables) {
         auto source = resolver_.Resolve(t.name, std::nullopt);
-        if (source.ok()) snapshot.Add(std::move(*source));
+        if (!source.ok()) continue;
+        t.rows = static_cast<int64_t>(source->rows);
+        snapshot.Add(std::move(*source));
       }
       std::future<Status> commit =
           std::async(std::launch::async, [this, &request] { return catalog_.Commit(request); });
