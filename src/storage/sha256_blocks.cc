@@ -149,8 +149,8 @@ STEDI_SHA_TARGET void CompressBlocks(Lane* lanes, const uint8_t* const* data, si
   for (int l = 0; l < kLanes; ++l) lanes[l] = state[l];
 }
 
-// The padded last block or two of a message of TOTAL bytes whose last REST bytes (fewer than
-// 64) are TAIL (FIPS 180-4 section 5.1.1); returns how many.
+// The padded last block or two of a message of TOTAL bytes ending in TAIL, its bytes after the
+// last whole block (FIPS 180-4 section 5.1.1); returns how many.
 size_t PaddedTail(std::string_view tail, uint64_t total, uint8_t (&padded)[128]) {
   std::memset(padded, 0, sizeof(padded));
   if (!tail.empty()) std::memcpy(padded, tail.data(), tail.size());
