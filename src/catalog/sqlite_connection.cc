@@ -72,8 +72,7 @@ bool SqliteStatement::ColumnIsNull(int col) const {
   return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
 }
 
-Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path,
-                                                                 int busy_timeout_ms) {
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Connect(const std::string& path) {
   sqlite3* db = nullptr;
   // NOMUTEX: the owner serialises access, so SQLite's own mutexes would only cost time.
   int rc = sqlite3_open_v2(
@@ -85,43 +84,10 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
   }
   std::unique_ptr<SqliteConnection> connection(new SqliteConnection(db, path));
   sqlite3_extended_result_codes(db, 1);
-  // Each stedi command is a short process: checkpointing the WAL into the database whenever it
-  // closes would cost every command a few more syncs. SQLite checkpoints by itself once the WAL
-  // grows (1000 pages), and every reader (PyIceberg, Spark, the sqlite3 shell) reads through it.
-  sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-  sqlite3_busy_timeout(db, busy_timeout_ms);
-  // WAL lets readers (PyIceberg, Spark, a second stedi) read while one writer commits.
-  STEDI_ASSIGN_OR_RETURN(auto wal, connection->Prepare("PRAGMA journal_mode=WAL"));
-  STEDI_ASSIGN_OR_RETURN(bool row, wal.Step());
-  if (!row || wal.ColumnText(0) != "wal") {
-    return Status::IOError(path + ": cannot switch SQLite journal mode to WAL (got '" +
-                           (row ? wal.ColumnText(0) : std::string()) + "')");
-  }
-  STEDI_RETURN_NOT_OK(wal.Run());
-  STEDI_RETURN_NOT_OK(connection->Execute("PRAGMA foreign_keys=ON"));
   return connection;
 }
 
-Result<std::unique_ptr<SqliteConnection>> SqliteConnection::OpenScratch(const std::string& path) {
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close(db);
-    return Status::IOError(path + ": cannot create SQLite database: " + message);
-  }
-  std::unique_ptr<SqliteConnection> connection(new SqliteConnection(db, path));
-  sqlite3_extended_result_codes(db, 1);
-  // A file nobody else opens until it is complete: a crash leaves a scratch file to discard,
-  // never a catalog, so neither a journal nor a sync buys anything (each sync costs ~0.5 ms).
-  STEDI_RETURN_NOT_OK(connection->Execute(
-      "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
-      "PRAGMA foreign_keys=ON"));
-  return connection;
-}
-
-Status SqliteConnection::FinishScratch() {
+Status SqliteConnection::SwitchToWal() {
   STEDI_ASSIGN_OR_RETURN(auto wal, Prepare("PRAGMA journal_mode=WAL"));
   STEDI_ASSIGN_OR_RETURN(bool row, wal.Step());
   if (!row || wal.ColumnText(0) != "wal") {
@@ -130,6 +96,32 @@ Status SqliteConnection::FinishScratch() {
   }
   return wal.Run();
 }
+
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path,
+                                                                 int busy_timeout_ms) {
+  STEDI_ASSIGN_OR_RETURN(auto connection, Connect(path));
+  // Each stedi command is a short process: checkpointing the WAL into the database whenever it
+  // closes would cost every command a few more syncs. SQLite checkpoints by itself once the WAL
+  // grows (1000 pages), and every reader (PyIceberg, Spark, the sqlite3 shell) reads through it.
+  sqlite3_db_config(connection->db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  sqlite3_busy_timeout(connection->db_, busy_timeout_ms);
+  // WAL lets readers (PyIceberg, Spark, a second stedi) read while one writer commits.
+  STEDI_RETURN_NOT_OK(connection->SwitchToWal());
+  STEDI_RETURN_NOT_OK(connection->Execute("PRAGMA foreign_keys=ON"));
+  return connection;
+}
+
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::OpenScratch(const std::string& path) {
+  STEDI_ASSIGN_OR_RETURN(auto connection, Connect(path));
+  // A file nobody else opens until it is complete: a crash leaves a scratch file to discard,
+  // never a catalog, so neither a journal nor a sync buys anything (each sync costs ~0.5 ms).
+  STEDI_RETURN_NOT_OK(connection->Execute(
+      "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+      "PRAGMA foreign_keys=ON"));
+  return connection;
+}
+
+Status SqliteConnection::FinishScratch() { return SwitchToWal(); }
 
 SqliteConnection::~SqliteConnection() {
   for (auto& [sql, stmt] : idle_) sqlite3_finalize(stmt);

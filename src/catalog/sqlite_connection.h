@@ -101,6 +101,9 @@ class SqliteConnection {
  private:
   friend class SqliteStatement;
   SqliteConnection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  // Opens (creating when missing) PATH with extended result codes, nothing else set.
+  static Result<std::unique_ptr<SqliteConnection>> Connect(const std::string& path);
+  Status SwitchToWal();
   void Recycle(sqlite3_stmt* stmt, std::string sql);
 
   sqlite3* db_;
