@@ -445,8 +445,9 @@ class HashJoinOperator final : public Operator {
     const Column& key = *lane.keys.columns()[string_key];
     if (!key.is_dictionary()) return false;
     if (groups_state_ == GroupsState::kNotBuilt) {
-      groups_state_ =
-          key_groups_.Build(build_keys_.columns()) ? GroupsState::kBuilt : GroupsState::kUnusable;
+      groups_state_ = key_groups_.Build(build_keys_.columns(), BuildThreads())
+                          ? GroupsState::kBuilt
+                          : GroupsState::kUnusable;
       if (groups_state_ == GroupsState::kUnusable) return false;
     }
     if (lane.grouped_dictionary == key.dictionary() && !lane.entry_group.empty()) return true;

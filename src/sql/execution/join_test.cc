@@ -8,12 +8,14 @@
 #include <cstdlib>
 #include <functional>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
 #include <tuple>
 #include <variant>
 #include <vector>
 
+#include "columnar/column_kernels.h"
 #include "sql/execution/join_hash_table.h"
 #include "sql/execution/key_hashing.h"
 #include "sql/execution/memory_budget.h"
@@ -827,6 +829,64 @@ TEST(StringKeyGroupsTest, GroupsRowsByStringOrderedByIntegerAndRow) {
   EXPECT_FALSE(groups.Build(two_strings));
   const Column* one_key[] = {&batch.column(0)};
   EXPECT_FALSE(groups.Build(one_key));
+}
+
+// Built on one thread or several, from plain or dictionary-encoded strings, every group lists
+// exactly its rows ordered by (integer, row) as a plain sort of the pairs does: also groups
+// whose integers span nearly all of int64 (ordered without packing them into one key), and
+// groups with many equal integers.
+TEST(StringKeyGroupsTest, GroupsMatchASortOfTheirPairsOnEveryThreadCount) {
+  std::mt19937_64 rng(29);
+  auto schema = MakeSchema({{"d", TypeId::kString}, {"t", TypeId::kInt64}});
+  const size_t kDevices = 300;
+  std::vector<Row> rows;
+  for (size_t r = 0; r < 6000; ++r) {
+    const size_t device = rng() % kDevices;
+    int64_t value = 1650000000000 + static_cast<int64_t>(rng() % 40);  // many ties
+    if (device % 7 == 0) {
+      value = rng() % 2 == 0
+                  ? std::numeric_limits<int64_t>::min() + static_cast<int64_t>(rng() % 5)
+                  : std::numeric_limits<int64_t>::max() - static_cast<int64_t>(rng() % 5);
+    }
+    Row row = {std::string("device-") + std::to_string(device), value};
+    if (rng() % 50 == 0) row[rng() % 2] = kNull;
+    rows.push_back(std::move(row));
+  }
+  const Batch batch = MakeBatch(schema, rows);
+  // The reference: each device's (integer, row) pairs, sorted.
+  std::map<std::string, std::vector<std::pair<int64_t, uint32_t>>> expected;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    if (std::holds_alternative<std::monostate>(rows[r][0]) ||
+        std::holds_alternative<std::monostate>(rows[r][1])) {
+      continue;
+    }
+    expected[std::get<std::string>(rows[r][0])].emplace_back(std::get<int64_t>(rows[r][1]),
+                                                             static_cast<uint32_t>(r));
+  }
+  for (auto& [device, pairs] : expected) std::sort(pairs.begin(), pairs.end());
+  ColumnBuilder entries(TypeId::kString);
+  for (const auto& [device, pairs] : expected) entries.AppendString(device);
+  const Column dictionary = entries.Finish();
+  const Column encoded = AsIdentityDictionary(Column(batch.column(0)));
+  for (const Column* strings : {&batch.column(0), &encoded}) {
+    for (size_t threads : {1, 2, 5}) {
+      StringKeyGroups groups;
+      const Column* keys[] = {strings, &batch.column(1)};
+      ASSERT_TRUE(groups.Build(keys, threads));
+      std::vector<uint32_t> of_entry;
+      groups.MapEntries(dictionary, &of_entry);
+      size_t e = 0;
+      for (const auto& [device, pairs] : expected) {
+        const uint32_t g = of_entry[e++];
+        ASSERT_NE(g, StringKeyGroups::kNoGroup) << device;
+        std::vector<std::pair<int64_t, uint32_t>> listed;
+        for (uint32_t i = groups.offsets()[g]; i < groups.offsets()[g + 1]; ++i) {
+          listed.emplace_back(groups.values()[i], groups.rows()[i]);
+        }
+        EXPECT_EQ(listed, pairs) << device << " on " << threads << " threads";
+      }
+    }
+  }
 }
 
 // A probe batch of at least two output batches is split over the context's threads, smaller

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <unordered_map>
@@ -24,8 +25,8 @@ class StringKeyGroups {
 
   /// Groups the rows of the build side's key columns KEYS. False when KEYS are not one string
   /// and one integer (or date) column, or when a group would pass kMaxGroupRows. Rows with a
-  /// NULL key are in no group (they never join).
-  bool Build(std::span<const Column* const> keys);
+  /// NULL key are in no group (they never join). Orders the groups on up to THREADS threads.
+  bool Build(std::span<const Column* const> keys, size_t threads = 1);
 
   /// Which of the two keys is the string.
   size_t string_key() const { return string_key_; }
@@ -39,7 +40,7 @@ class StringKeyGroups {
   /// The first position of group G whose integer is not below VALUE (its end when none).
   uint32_t LowerBound(uint32_t group, int64_t value) const {
     // Branch-free halving: a group's position is as unpredictable as the probe's value.
-    const int64_t* first = values_.data() + offsets_[group];
+    const int64_t* first = values_.get() + offsets_[group];
     size_t n = offsets_[group + 1] - offsets_[group];
     while (n > 1) {
       const size_t half = n / 2;
@@ -47,10 +48,10 @@ class StringKeyGroups {
       n -= half;
     }
     first += (n == 1 && *first < value) ? 1 : 0;
-    return static_cast<uint32_t>(first - values_.data());
+    return static_cast<uint32_t>(first - values_.get());
   }
-  const uint32_t* rows() const { return rows_.data(); }
-  const int64_t* values() const { return values_.data(); }
+  const uint32_t* rows() const { return rows_.get(); }
+  const int64_t* values() const { return values_.get(); }
 
   /// The integer key at ROW of C (an integer or date column; WIDE when of 8 bytes), as
   /// values() holds it.
@@ -61,11 +62,13 @@ class StringKeyGroups {
   static bool IsIntegerKey(const Column& c, bool* wide);
 
  private:
+  void OrderGroup(size_t g);
+
   size_t string_key_ = 0;
   std::unordered_map<std::string_view, uint32_t> group_of_;  // views into the build strings
   std::vector<uint32_t> offsets_;
-  std::vector<uint32_t> rows_;
-  std::vector<int64_t> values_;
+  std::unique_ptr<uint32_t[]> rows_;  // offsets_.back() of each, uninitialized until placed
+  std::unique_ptr<int64_t[]> values_;
 };
 
 }  // namespace stedi::sql
