@@ -32,6 +32,17 @@ class StagedColumn {
     if (nulls_ > 0) validity_.Append("\1", 1);
     ++size_;
   }
+  /// As AppendString, for a V whose first kBlockBytes bytes are readable even when V is
+  /// shorter (it lies inside a larger buffer): a short string is then copied as one fixed-size
+  /// block, inline, where a copy of its exact length calls memcpy.
+  static constexpr size_t kBlockBytes = 32;
+  void AppendStringInBlock(std::string_view v) {
+    values_.AppendInBlock(v.data(), v.size());
+    const uint64_t end = values_.size();
+    offsets_.Append(&end, sizeof(end));
+    if (nulls_ > 0) validity_.Append("\1", 1);
+    ++size_;
+  }
   void AppendNull();
   /// Takes back the last value appended (the stage holds at least one).
   void PopLast();
@@ -51,6 +62,14 @@ class StagedColumn {
       if (n == 0) return;  // P may be null then
       if (capacity_ - size_ < n) Grow(n);
       std::memcpy(data_.get() + size_, p, n);
+      size_ += n;
+    }
+    // As Append, reading kBlockBytes bytes at P when N is not more (the bytes past N are
+    // written but not kept: the next append overwrites them).
+    void AppendInBlock(const void* p, size_t n) {
+      if (n > kBlockBytes) return Append(p, n);
+      if (capacity_ - size_ < kBlockBytes) Grow(kBlockBytes);
+      std::memcpy(data_.get() + size_, p, kBlockBytes);
       size_ += n;
     }
     void Clear() { size_ = 0; }

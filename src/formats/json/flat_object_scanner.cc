@@ -8,6 +8,8 @@
 
 #include <array>
 #include <bit>
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -64,7 +66,8 @@ const char* FindStringStop(const char* p, const char* end) {
 
 // P is just past an opening quote. Returns one past the closing quote, or null when the string
 // leaves the subset or TEXT; *CONTENT gets the bytes between the quotes.
-const char* ScanString(const char* p, const char* end, std::string_view* content) {
+[[gnu::always_inline]] inline const char* ScanString(const char* p, const char* end,
+                                                     std::string_view* content) {
   const char* begin = p;
   bool non_ascii = false;
   while ((p = FindStringStop(p, end)) < end) {
@@ -103,7 +106,8 @@ inline bool EightDigits(const char* p, uint64_t* value) {
 // A number as RFC 8259 writes it: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? . Returns one
 // past it, or null; fills MEMBER's kind and integer fields. Digit by digit after the first
 // eight: on this data (one-digit readings) that measured faster than word-at-a-time runs.
-const char* ScanNumber(const char* p, const char* end, ScannedMember* member) {
+[[gnu::always_inline]] inline const char* ScanNumber(const char* p, const char* end,
+                                                     ScannedMember* member) {
   member->negative = p < end && *p == '-';
   if (member->negative) ++p;
   if (p >= end) return nullptr;
@@ -245,6 +249,80 @@ size_t FlatObjectScanner::ScanShapedPrefix(std::string_view text, const RowShape
     }
   }
   return p < end && *p == '}' ? static_cast<size_t>(p + 1 - text.data()) : 0;
+}
+
+FlatObjectScanner::TakenRows FlatObjectScanner::TakeShapedRows(
+    std::string_view text, const RowShape& shape, std::span<StagedColumn* const> outs,
+    size_t max_rows, size_t max_object_bytes, bool at_eof) {
+  TakenRows taken;
+  const size_t n = shape.size();
+  if (n == 0 || outs.size() != n) return taken;
+  for (JsonKind kind : shape.kinds_) {
+    if (kind != JsonKind::kString && kind != JsonKind::kInteger && kind != JsonKind::kFloat) {
+      return taken;
+    }
+  }
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  const char* p = begin;
+  while (taken.rows < max_rows) {
+    const char* const row = p;
+    size_t i = 0;
+    for (; i < n; ++i) {
+      const std::string& prefix = shape.prefixes_[i];
+      if (static_cast<size_t>(end - p) < prefix.size() || !SameBytes(p, prefix)) break;
+      p += prefix.size();
+      if (p == end) break;
+      StagedColumn& out = *outs[i];
+      const JsonKind kind = shape.kinds_[i];
+      if (kind == JsonKind::kString) {
+        std::string_view content;
+        if (*p != '"' || (p = ScanString(p + 1, end, &content)) == nullptr) break;
+        if (static_cast<size_t>(end - content.data()) >= StagedColumn::kBlockBytes) {
+          out.AppendStringInBlock(content);
+        } else {
+          out.AppendString(content);
+        }
+        continue;
+      }
+      ScannedMember number;
+      const char* after = ScanNumber(p, end, &number);
+      if (after == nullptr || number.kind != kind) break;
+      if (kind == JsonKind::kInteger) {
+        // Past 18 digits the caller's conversion decides (it may still fit int64).
+        if (!number.integral) break;
+        const auto v = static_cast<int64_t>(number.magnitude);
+        out.AppendInt64(number.negative ? -v : v);
+      } else if (number.integral) {
+        // Exact: at most 18 digits convert to the double nearest them, as parsing would.
+        const auto d = static_cast<double>(number.magnitude);
+        out.AppendDouble(number.negative ? -d : d);
+      } else {
+        double d;
+        const auto [stop, error] = std::from_chars(p, after, d);
+        if (error != std::errc() || stop != after || !std::isfinite(d)) break;
+        out.AppendDouble(d);
+      }
+      p = after;
+    }
+    bool whole = i == n && p < end && *p == '}';
+    const char* object_end = p + 1;
+    if (whole) {
+      p = object_end;
+      while (p < end && IsSpace(*p) && *p != '\n') ++p;
+      whole = (p < end ? *p == '\n' : at_eof) &&
+              static_cast<size_t>(object_end - row) <= max_object_bytes;
+    }
+    if (!whole) {
+      // The members this row gave its columns are taken back: the line is left as it was.
+      for (size_t j = 0; j < i; ++j) outs[j]->PopLast();
+      break;
+    }
+    ++taken.rows;
+    taken.bytes = static_cast<size_t>(object_end - begin);
+    while (p < end && IsSpace(*p)) ++p;  // the newline, and any blank lines after it
+  }
+  return taken;
 }
 
 bool FlatObjectScanner::Scan(std::string_view text) {

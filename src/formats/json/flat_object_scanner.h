@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "columnar/staged_column.h"
 #include "formats/json/landing_json_reader.h"
 
 namespace stedi::json {
@@ -71,6 +73,25 @@ class FlatObjectScanner {
   size_t ScanShapedPrefix(std::string_view text, const RowShape& shape);
 
   const std::vector<ScannedMember>& members() const { return members_; }
+
+  /// What TakeShapedRows took: how many rows, and the bytes from TEXT's start through the last
+  /// one's closing brace.
+  struct TakenRows {
+    size_t rows = 0;
+    size_t bytes = 0;
+  };
+  /// Takes the lines at the start of TEXT that are each one object in SHAPE (as
+  /// ScanShapedPrefix accepts them, the closing brace followed by spaces and a newline, or by
+  /// the end of TEXT when AT_EOF), at most MAX_ROWS of them and none longer than
+  /// MAX_OBJECT_BYTES: member I's value goes to OUTS[I] straight away (a string's bytes, an
+  /// integer as int64, a float as double). Stops at the first line that is not such a row and
+  /// leaves it as it was, for the caller to read the usual way; so does an integer of more
+  /// than 18 digits, or a float that does not read as a finite double. SHAPE's kinds must be
+  /// strings, integers and floats only (else nothing is taken). One pass over each row, its
+  /// values stored as they are read: the row-at-a-time path stores them for a second pass.
+  TakenRows TakeShapedRows(std::string_view text, const RowShape& shape,
+                           std::span<StagedColumn* const> outs, size_t max_rows,
+                           size_t max_object_bytes, bool at_eof);
 
  private:
   std::vector<ScannedMember> members_;

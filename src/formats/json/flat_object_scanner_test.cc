@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "columnar/column.h"
+#include "columnar/staged_column.h"
 
 namespace stedi::json {
 namespace {
@@ -220,6 +224,110 @@ TEST(FlatObjectScannerTest, ShapedScanAcceptsOnlyTheSameKeysAndKinds) {
            R"({"user":"d@e.f","timestamp":7,"x":1.0,"ok":false,"n":nul)",            // cut short
        }) {
     EXPECT_FALSE(ScanShapedWhole(scanner, other, shape)) << other;
+  }
+}
+
+// Lines in a shape are taken into their columns one after another, each value as written
+// (strings of every length, also where the buffer ends right after them; integers; floats
+// integral or not), up to the first line that is anything else, the row limit, a row longer
+// than the byte limit, or a last line without its newline before the end of the input. A row
+// given up half-way leaves no value behind, and the bytes reported end at the last row taken.
+TEST(FlatObjectScannerTest, TakeShapedRowsStoresRowsUpToTheFirstOtherLine) {
+  std::mt19937_64 rng(5);
+  RowShape shape;
+  shape.Assign({"user", "timestamp", "x"},
+               {JsonKind::kString, JsonKind::kInteger, JsonKind::kFloat});
+  const std::vector<std::string> others = {
+      R"({"user":"a","timestamp":7,"x":1})",                      // integer x
+      R"({"user":"a","timestamp":1234567890123456789,"x":1.0})",  // 19 digits
+      R"({"user":"a\"b","timestamp":7,"x":1.0})",                 // an escape
+      R"({"user":"a","timestamp":7,"x":1.0,"y":2})",              // a key more
+      R"({"user":"a","timestamp":7,"x":1e999})",                  // not a finite double
+      R"({"user":"a","timestamp":7,"x":1.0} {"user":"b"})",       // more on the line
+      R"({"user":"a","timestamp":7 ,"x":1.0})",                   // a space
+  };
+  FlatObjectScanner scanner;
+  for (int round = 0; round < 3000; ++round) {
+    struct Expected {
+      std::string user;
+      int64_t timestamp;
+      double x;
+      size_t object_end;  // offset just past the row's closing brace
+    };
+    std::vector<Expected> rows;
+    std::string text;
+    const size_t count = 1 + rng() % 12;
+    const size_t other_at = rng() % 3 == 0 ? rng() % count : count;  // count: none
+    for (size_t r = 0; r < count; ++r) {
+      if (r == other_at) {
+        text += others[rng() % others.size()];
+        text += "\n";
+        continue;
+      }
+      Expected row;
+      const size_t length = rng() % 48;
+      for (size_t i = 0; i < length; ++i) {
+        row.user += rng() % 16 == 0 ? std::string("\xC3\xA9") : std::string(1, 'a' + rng() % 26);
+      }
+      row.timestamp = static_cast<int64_t>(rng() % 2000000000000000000ULL) - 1000000000000000000LL;
+      std::string x;
+      switch (rng() % 4) {
+        case 0:
+          row.x = static_cast<double>(static_cast<int>(rng() % 3) - 1);
+          x = std::to_string(static_cast<int>(row.x)) + ".0";
+          break;
+        case 1:
+          row.x = 1500.0;
+          x = "1.5e3";
+          break;
+        default: {
+          row.x = std::uniform_real_distribution<double>(-1e6, 1e6)(rng);
+          char buffer[64];
+          const auto out =
+              std::to_chars(buffer, buffer + sizeof(buffer), row.x, std::chars_format::fixed);
+          x.assign(buffer, out.ptr);
+          if (x.find('.') == std::string::npos) x += ".0";
+        }
+      }
+      text += R"({"user":")" + row.user + R"(","timestamp":)" + std::to_string(row.timestamp) +
+              R"(,"x":)" + x + "}";
+      row.object_end = text.size();
+      rows.push_back(row);
+      text += std::string(rng() % 3, ' ');
+      if (r + 1 < count || rng() % 2 == 0) text += rng() % 4 == 0 ? "\n\n" : "\n";
+    }
+    const bool at_eof = rng() % 2 == 0;
+    const size_t max_rows = rng() % 4 == 0 ? rng() % 8 : SIZE_MAX;
+    const size_t max_object_bytes = rng() % 4 == 0 ? 60 + rng() % 60 : SIZE_MAX;
+    // Which rows must be taken: those before the first line that stops the scan.
+    size_t want = 0;
+    for (; want < rows.size() && want < max_rows; ++want) {
+      const Expected& row = rows[want];
+      const size_t row_begin = want == 0 ? 0 : text.find('{', rows[want - 1].object_end);
+      if (want >= other_at) break;
+      if (row.object_end - row_begin > max_object_bytes) break;
+      if (text.find_first_not_of(' ', row.object_end) == std::string::npos && !at_eof) break;
+    }
+    StagedColumn users(TypeId::kString), times(TypeId::kInt64), xs(TypeId::kFloat64);
+    StagedColumn* outs[] = {&users, &times, &xs};
+    const FlatObjectScanner::TakenRows taken =
+        scanner.TakeShapedRows(text, shape, outs, max_rows, max_object_bytes, at_eof);
+    ASSERT_EQ(taken.rows, want) << text;
+    ASSERT_EQ(taken.bytes, want == 0 ? 0 : rows[want - 1].object_end) << text;
+    ColumnBuilder user_column(TypeId::kString), time_column(TypeId::kInt64),
+        x_column(TypeId::kFloat64);
+    users.MoveTo(user_column);
+    times.MoveTo(time_column);
+    xs.MoveTo(x_column);
+    const Column u = user_column.Finish(), t = time_column.Finish(), c = x_column.Finish();
+    ASSERT_EQ(u.size(), want);
+    ASSERT_EQ(t.size(), want);
+    ASSERT_EQ(c.size(), want);
+    for (size_t r = 0; r < want; ++r) {
+      EXPECT_EQ(u.GetString(r), rows[r].user) << text;
+      EXPECT_EQ(t.GetInt64(r), rows[r].timestamp) << text;
+      EXPECT_EQ(c.Get<double>(r), rows[r].x) << text;
+    }
   }
 }
 

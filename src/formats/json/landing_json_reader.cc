@@ -482,7 +482,11 @@ class LandingJsonReader::Impl {
   // How each shaped member goes to its column: the usual pairs directly, others through a Cell.
   enum class ShapedOp : uint8_t { kString, kInteger, kFloat, kOther };
   std::vector<ShapedOp> shape_ops_;
-  std::vector<size_t> unshaped_columns_;  // columns no shaped member sets: null in such rows
+  // Whether every shaped member is a string, an integer or a float its column takes as it
+  // is (no kOther): FlatObjectScanner::TakeShapedRows then takes rows into shape_outs_.
+  bool shape_takes_rows_ = false;
+  std::vector<StagedColumn*> shape_outs_;  // staged_[shape_columns_[i]], set before each use
+  std::vector<size_t> unshaped_columns_;   // columns no shaped member sets: null in such rows
 };
 
 LandingJsonReader::LandingJsonReader(std::shared_ptr<const Schema> target, ReaderOptions options)
@@ -1024,9 +1028,32 @@ Status LandingJsonReader::Impl::TryWholeLine(size_t start, bool eof, bool* handl
   *handled = false;
   const char* buf = data_;
   const bool shaped = options_.flat_object_fast_path && !shape_.empty();
+  if (shaped && shape_takes_rows_) {
+    // Most lines: rows in the run's shape, taken one after another up to the batch's end.
+    shape_outs_.resize(shape_columns_.size());
+    for (size_t i = 0; i < shape_columns_.size(); ++i) shape_outs_[i] = &staged_[shape_columns_[i]];
+    const size_t room =
+        options_.batch_rows - std::min(options_.batch_rows, builder_->num_rows() + staged_rows_);
+    const FlatObjectScanner::TakenRows taken =
+        scanner_.TakeShapedRows(std::string_view(buf + start, length_ - start), shape_, shape_outs_,
+                                room, options_.max_object_bytes, eof);
+    if (taken.rows > 0) {
+      // As the row-at-a-time path below counts each of them.
+      for (size_t c : unshaped_columns_) {
+        for (size_t r = 0; r < taken.rows; ++r) staged_[c].AppendNull();
+      }
+      run_repeats_ += taken.rows;
+      staged_rows_ += taken.rows;
+      stats_->records += taken.rows;
+      *handled = true;
+      *next = start + taken.bytes;
+      if (builder_->num_rows() + staged_rows_ >= options_.batch_rows) return FlushBatch();
+      return Status::OK();
+    }
+  }
   if (shaped) {
-    // Most lines: the run's shape scanned from START finds the object's end, and only the
-    // whitespace after it is left to check for the end of the line.
+    // The run's shape scanned from START finds the object's end, and only the whitespace after
+    // it is left to check for the end of the line.
     const size_t object =
         scanner_.ScanShapedPrefix(std::string_view(buf + start, length_ - start), shape_);
     if (object > 0 && object <= options_.max_object_bytes) {
@@ -1580,6 +1607,8 @@ void LandingJsonReader::Impl::ShapeFromRun() {
     }
     shape_ops_.push_back(op);
   }
+  shape_takes_rows_ = std::none_of(shape_ops_.begin(), shape_ops_.end(),
+                                   [](ShapedOp op) { return op == ShapedOp::kOther; });
   unshaped_columns_.clear();
   for (size_t c = 0; c < names_.size(); ++c) {
     if (std::find(shape_columns_.begin(), shape_columns_.end(), c) == shape_columns_.end()) {
