@@ -184,6 +184,18 @@ void ColumnBuilder::AppendBuffers(const uint8_t* values, size_t value_bytes, con
   column_.size_ += count;
 }
 
+bool ColumnBuilder::SwapInBuffers(ByteBuffer* values, std::vector<uint64_t>* offsets,
+                                  size_t count) {
+  if (column_.size_ != 0 || column_.dictionary_ || !column_.validity_.empty()) return false;
+  std::swap(column_.values_, *values);
+  if (IsVariableWidth(column_.type_)) {
+    assert(offsets->size() == count + 1 && offsets->front() == 0);
+    std::swap(column_.offsets_, *offsets);
+  }
+  column_.size_ = count;
+  return true;
+}
+
 void ColumnBuilder::AppendFrom(const Column& source, size_t row) {
   assert(source.type() == column_.type_);
   if (source.IsNull(row)) {

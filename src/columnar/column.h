@@ -117,6 +117,11 @@ class ColumnBuilder {
   /// when no row is null. The caller has checked that the buffers agree with each other.
   void AppendBuffers(const uint8_t* values, size_t value_bytes, const void* offsets,
                      const uint8_t* validity, size_t count);
+  /// Takes VALUES (and for strings OFFSETS: COUNT + 1 ends into VALUES, the first 0) as the
+  /// column's COUNT rows, none null, when the builder is empty: the buffers are swapped, so the
+  /// caller gets the builder's empty ones back (the first offset 0). Returns false and takes
+  /// nothing when the builder holds rows or dictionary codes.
+  bool SwapInBuffers(ByteBuffer* values, std::vector<uint64_t>* offsets, size_t count);
   /// Appends row ROW of SOURCE, which must have this builder's type.
   void AppendFrom(const Column& source, size_t row);
   /// Appends rows ROWS of SOURCE in that order (a gather: one pass per buffer, no per-row calls).

@@ -5,14 +5,12 @@
 namespace stedi {
 
 StagedColumn::StagedColumn(TypeId type) : type_(type) {
-  const uint64_t zero = 0;
-  if (IsVariableWidth(type_)) offsets_.Append(&zero, sizeof(zero));
+  if (IsVariableWidth(type_)) offsets_.push_back(0);
 }
 
 void StagedColumn::AppendNull() {
   if (IsVariableWidth(type_)) {
-    const uint64_t end = values_.size();
-    offsets_.Append(&end, sizeof(end));
+    offsets_.push_back(values_.size());
   } else {
     static constexpr uint8_t kZeros[16] = {};
     values_.Append(kZeros, static_cast<size_t>(FixedWidth(type_)));
@@ -30,12 +28,10 @@ void StagedColumn::AppendNull() {
 void StagedColumn::PopLast() {
   --size_;
   if (IsVariableWidth(type_)) {
-    offsets_.Truncate(offsets_.size() - sizeof(uint64_t));
-    uint64_t end;
-    std::memcpy(&end, offsets_.data() + offsets_.size() - sizeof(uint64_t), sizeof(end));
-    values_.Truncate(end);
+    offsets_.pop_back();
+    values_.resize(offsets_.back());
   } else {
-    values_.Truncate(values_.size() - static_cast<size_t>(FixedWidth(type_)));
+    values_.resize(values_.size() - static_cast<size_t>(FixedWidth(type_)));
   }
   if (nulls_ == 0) return;
   nulls_ -= validity_.data()[size_] == 0;
@@ -45,24 +41,34 @@ void StagedColumn::PopLast() {
 void StagedColumn::Reserve(size_t rows, size_t string_bytes) {
   validity_.Reserve(rows);
   if (IsVariableWidth(type_)) {
-    offsets_.Reserve(rows * sizeof(uint64_t));
-    values_.Reserve(string_bytes);
+    offsets_.reserve(offsets_.size() + rows);
+    values_.reserve(values_.size() + string_bytes);
   } else {
-    values_.Reserve(rows * static_cast<size_t>(FixedWidth(type_)));
+    values_.reserve(values_.size() + rows * static_cast<size_t>(FixedWidth(type_)));
   }
 }
 
 void StagedColumn::MoveTo(ColumnBuilder& out) {
   if (size_ == 0) return;
-  out.AppendBuffers(values_.data(), values_.size(), offsets_.data(),
-                    nulls_ > 0 ? validity_.data() : nullptr, size_);
-  values_.Clear();
-  validity_.Clear();
-  if (IsVariableWidth(type_)) {
-    offsets_.Clear();
-    const uint64_t zero = 0;
-    offsets_.Append(&zero, sizeof(zero));
+  const size_t values_capacity = values_.capacity();
+  const size_t offsets_capacity = offsets_.capacity();
+  if (nulls_ > 0 || !out.SwapInBuffers(&values_, &offsets_, size_)) {
+    out.AppendBuffers(values_.data(), values_.size(), offsets_.data(),
+                      nulls_ > 0 ? validity_.data() : nullptr, size_);
   }
+  // Emptied, or the builder's empty buffers: room for a batch like this one either way, without
+  // copying what they held (realloc would).
+  if (values_.capacity() < values_capacity) {
+    ByteBuffer fresh;
+    fresh.reserve(values_capacity);
+    values_ = std::move(fresh);
+  }
+  values_.clear();
+  if (IsVariableWidth(type_)) {
+    offsets_.assign(1, 0);
+    offsets_.reserve(offsets_capacity);
+  }
+  validity_.Clear();
   size_ = 0;
   nulls_ = 0;
 }

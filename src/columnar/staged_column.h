@@ -1,10 +1,13 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <vector>
 
+#include "columnar/byte_buffer.h"
 #include "columnar/column.h"
 #include "columnar/data_type.h"
 
@@ -27,8 +30,7 @@ class StagedColumn {
   void AppendDouble(double v) { AppendFixed(v); }
   void AppendString(std::string_view v) {
     values_.Append(v.data(), v.size());
-    const uint64_t end = values_.size();
-    offsets_.Append(&end, sizeof(end));
+    offsets_.push_back(values_.size());
     if (nulls_ > 0) validity_.Append("\1", 1);
     ++size_;
   }
@@ -37,9 +39,15 @@ class StagedColumn {
   /// block, inline, where a copy of its exact length calls memcpy.
   static constexpr size_t kBlockBytes = 32;
   void AppendStringInBlock(std::string_view v) {
-    values_.AppendInBlock(v.data(), v.size());
-    const uint64_t end = values_.size();
-    offsets_.Append(&end, sizeof(end));
+    if (v.size() > kBlockBytes) return AppendString(v);
+    const size_t at = values_.size();
+    if (values_.capacity() - at < kBlockBytes) {
+      values_.reserve(std::max(at + kBlockBytes, 2 * values_.capacity()));
+    }
+    // The bytes past V's end are written but not kept: the next append overwrites them.
+    values_.resize(at + v.size());
+    std::memcpy(values_.data() + at, v.data(), kBlockBytes);
+    offsets_.push_back(values_.size());
     if (nulls_ > 0) validity_.Append("\1", 1);
     ++size_;
   }
@@ -49,7 +57,9 @@ class StagedColumn {
   /// Makes room for ROWS more values (and STRING_BYTES more bytes of strings) without growing.
   void Reserve(size_t rows, size_t string_bytes);
 
-  /// Appends the staged values to OUT (of this column's type) and empties the stage.
+  /// Appends the staged values to OUT (of this column's type) and empties the stage. Into an
+  /// empty builder the buffers themselves move (no copy), and the stage takes fresh ones of
+  /// the same capacity.
   void MoveTo(ColumnBuilder& out);
 
  private:
@@ -62,14 +72,6 @@ class StagedColumn {
       if (n == 0) return;  // P may be null then
       if (capacity_ - size_ < n) Grow(n);
       std::memcpy(data_.get() + size_, p, n);
-      size_ += n;
-    }
-    // As Append, reading kBlockBytes bytes at P when N is not more (the bytes past N are
-    // written but not kept: the next append overwrites them).
-    void AppendInBlock(const void* p, size_t n) {
-      if (n > kBlockBytes) return Append(p, n);
-      if (capacity_ - size_ < kBlockBytes) Grow(kBlockBytes);
-      std::memcpy(data_.get() + size_, p, kBlockBytes);
       size_ += n;
     }
     void Clear() { size_ = 0; }
@@ -95,8 +97,9 @@ class StagedColumn {
   TypeId type_;
   size_t size_ = 0;
   size_t nulls_ = 0;
-  Bytes values_;
-  Bytes offsets_;  // strings: size_ + 1 native uint64 ends into values_, the first 0
+  // As a Column holds them, so that MoveTo can hand them over to an empty builder.
+  ByteBuffer values_;
+  std::vector<uint64_t> offsets_;  // strings: size_ + 1 ends into values_, the first 0
   // One byte per value, 0 for null; empty while no value is null (most columns, most batches),
   // so that a valid value costs no byte.
   Bytes validity_;
